@@ -22,4 +22,5 @@ d = { 'settings': { 'branch': 'main',
             'mamba_bys.core': { 'mamba_bys.core.data_dir': ('core.html#data_dir', 'mamba_bys/core.py'),
                                 'mamba_bys.core.full_or_test': ('core.html#full_or_test', 'mamba_bys/core.py'),
                                 'mamba_bys.core.pick_device': ('core.html#pick_device', 'mamba_bys/core.py'),
-                                'mamba_bys.core.seed_everything': ('core.html#seed_everything', 'mamba_bys/core.py')}}}
+                                'mamba_bys.core.seed_everything': ('core.html#seed_everything', 'mamba_bys/core.py'),
+                                'mamba_bys.core.use_plotly_for_docs': ('core.html#use_plotly_for_docs', 'mamba_bys/core.py')}}}

@@ -7,12 +7,12 @@ __all__ = ['VOCAB_SIZE', 'NES_PALETTE', 'Special', 'special_id', 'encode_bytes',
            'as_rgb_uint8', 'quantize', 'palette_image', 'encode_image', 'decode_image', 'encode_image_caption',
            'decode_caption']
 
-# %% ../nbs/01_data/00_bytes.ipynb #3df18152
+# %% ../nbs/01_data/00_bytes.ipynb #547bb2b3
 from enum import IntEnum
 import numpy as np
 import torch
 
-# %% ../nbs/01_data/00_bytes.ipynb #8a0777fe
+# %% ../nbs/01_data/00_bytes.ipynb #f2512345
 class Special(IntEnum):
     "Special token ids, all above the 256 byte values."
     PAD = 256   # right padding in a batch; never a target
@@ -32,7 +32,7 @@ def special_id(name: str) -> int:
     except KeyError:
         raise KeyError(f"unknown special token {name!r}; known: {', '.join(s.name.lower() for s in Special)}") from None
 
-# %% ../nbs/01_data/00_bytes.ipynb #05f1b537
+# %% ../nbs/01_data/00_bytes.ipynb #285982b9
 def encode_bytes(data: bytes) -> torch.Tensor:
     "Byte ids (int64, values 0..255) of `data`."
     if isinstance(data, str):
@@ -48,7 +48,7 @@ def encode_text(text: str) -> torch.Tensor:
     if not isinstance(text, str): raise TypeError(f"encode_text expects str, got {type(text).__name__}")
     return encode_bytes(text.encode('utf-8'))
 
-# %% ../nbs/01_data/00_bytes.ipynb #064a97eb
+# %% ../nbs/01_data/00_bytes.ipynb #d0b8d667
 def _as_id_list(ids) -> list:
     if isinstance(ids, (str, bytes, bytearray)):
         raise TypeError(f"expected a sequence of integer ids, got {type(ids).__name__}; encode it first")
@@ -74,7 +74,7 @@ def decode_text(ids, errors: str = 'strict', skip_special: bool = False) -> str:
     "The text spelled by `ids` (UTF-8). Invalid UTF-8 raises unless `errors` says otherwise ('replace', 'ignore')."
     return decode_bytes(ids, skip_special=skip_special).decode('utf-8', errors=errors)
 
-# %% ../nbs/01_data/00_bytes.ipynb #2d6baf69
+# %% ../nbs/01_data/00_bytes.ipynb #5af201a3
 NES_PALETTE = np.array([
     (0x00, 0x00, 0x00), (0xfc, 0xfc, 0xfc), (0xf8, 0xf8, 0xf8), (0xbc, 0xbc, 0xbc), (0x7c, 0x7c, 0x7c),
     (0xa4, 0xe4, 0xfc), (0x3c, 0xbc, 0xfc), (0x00, 0x78, 0xf8), (0x00, 0x00, 0xfc), (0xb8, 0xb8, 0xf8),
@@ -89,7 +89,7 @@ NES_PALETTE = np.array([
     (0x00, 0xe8, 0xd8), (0x00, 0x88, 0x88), (0x00, 0x40, 0x58), (0xf8, 0xd8, 0xf8), (0x78, 0x78, 0x78),
 ], dtype=np.uint8)
 
-# %% ../nbs/01_data/00_bytes.ipynb #777cac95
+# %% ../nbs/01_data/00_bytes.ipynb #4d340aa5
 def as_rgb_uint8(image) -> np.ndarray:
     "`image` as an (H, W, 3) uint8 array; accepts uint8 0..255 or float 0..1 arrays (or tensors) of that shape."
     if isinstance(image, torch.Tensor): image = image.detach().cpu().numpy()
@@ -120,7 +120,7 @@ def palette_image(indices: np.ndarray, palette: np.ndarray = NES_PALETTE) -> np.
         raise ValueError(f"palette indices must be in 0..{len(palette) - 1}, got {indices.min()}..{indices.max()}")
     return palette[indices]
 
-# %% ../nbs/01_data/00_bytes.ipynb #6f1de537
+# %% ../nbs/01_data/00_bytes.ipynb #ea3e6fab
 def encode_image(image, palette: np.ndarray = NES_PALETTE) -> torch.Tensor:
     "Token ids of `image`: IMG, then each row's palette indices followed by ROW."
     idx = quantize(image, palette)
@@ -143,7 +143,7 @@ def decode_image(ids, palette: np.ndarray = NES_PALETTE) -> np.ndarray:
     if len(widths) != 1: raise ValueError(f"image rows have different widths {sorted(widths)}; every row must have the same number of pixels")
     return palette_image(np.array(rows), palette)
 
-# %% ../nbs/01_data/00_bytes.ipynb #36143390
+# %% ../nbs/01_data/00_bytes.ipynb #3670d7ab
 def encode_image_caption(image, caption: str, palette: np.ndarray = NES_PALETTE):
     "Ids `BOS IMG <pixels> TXT <caption> EOS` and `prefix_len`, the number of ids up to and including TXT."
     if not isinstance(caption, str): raise TypeError(f"caption must be a str, got {type(caption).__name__}")
