@@ -12,7 +12,7 @@ __all__ = ['SPRITE_SIZE', 'COLORS', 'SHAPES', 'SIZES', 'POSITIONS', 'PATTERNS', 
            'read_sprite', 'write_caption', 'parse_caption', 'make_sprite', 'generate_sprites', 'build_sprites',
            'load_sprites', 'pokemon_to_example', 'map_pokemon', 'load_pokemon']
 
-# %% ../../nbs/01_data/01_sprites.ipynb #88ba044d
+# %% ../../nbs/01_data/01_sprites.ipynb #6b1b47c8
 import hashlib, json, os, re, shutil
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -21,7 +21,7 @@ import numpy as np
 from ..core import data_dir
 from ..bytes import NES_PALETTE, palette_image, quantize
 
-# %% ../../nbs/01_data/01_sprites.ipynb #a212fe68
+# %% ../../nbs/01_data/01_sprites.ipynb #f0d10527
 SPRITE_SIZE = 16
 COLORS = {'red': (27, 32), 'orange': (30, 31), 'yellow': (34, 35), 'green': (42, 44),
           'blue': (7, 12), 'purple': (14, 16), 'pink': (21, 23), 'cyan': (50, 51)}  # name: (body, pattern shade)
@@ -35,7 +35,7 @@ BACKGROUNDS = {'black': 0, 'teal': 52, 'brown': 36}
 EYE_WHITE, PUPIL, HAT, CROWN, HORN = 2, 0, 4, 33, 25  # palette indices of the face and accessories
 ATTRIBUTES = ('shape', 'color', 'size', 'position', 'pattern', 'eyes', 'accessory')
 
-# %% ../../nbs/01_data/01_sprites.ipynb #cac38bb1
+# %% ../../nbs/01_data/01_sprites.ipynb #718ba734
 def body_mask(shape: str, s: int) -> np.ndarray:
     "Boolean (s, s) mask of a body of `shape` ('blob', 'box', 'ghost', 'gem') and size `s`."
     y, x = np.mgrid[:s, :s]
@@ -59,7 +59,7 @@ def _pattern_mask(pattern: str, s: int) -> np.ndarray:
     if pattern == 'spotted': return below_face & ((x + 2 * y) % 4 == 0)  # isolated dots, never touching
     raise ValueError(f"unknown pattern {pattern!r}; choose from {PATTERNS}")
 
-# %% ../../nbs/01_data/01_sprites.ipynb #f9300bab
+# %% ../../nbs/01_data/01_sprites.ipynb #92592628
 def _check_attributes(attrs: dict):
     if not isinstance(attrs, dict): raise TypeError(f"attributes must be a dict, got {type(attrs).__name__}")
     allowed = {'shape': SHAPES, 'color': tuple(COLORS), 'size': tuple(SIZES), 'position': POSITIONS,
@@ -101,7 +101,7 @@ def draw_sprite(attrs: dict, background: str = 'black', dx: int = 0, dy: int = 0
         for hx in (cx - gap - 1, cx + gap + 1): img[y0 - 2:y0, hx] = HORN
     return img
 
-# %% ../../nbs/01_data/01_sprites.ipynb #b142e577
+# %% ../../nbs/01_data/01_sprites.ipynb #cf41a00a
 def sample_attributes(rng: np.random.Generator) -> dict:
     "Uniformly random sprite attributes (big sprites are always centred)."
     a = {'shape': str(rng.choice(SHAPES)), 'color': str(rng.choice(list(COLORS))), 'size': str(rng.choice(list(SIZES))),
@@ -110,7 +110,7 @@ def sample_attributes(rng: np.random.Generator) -> dict:
     if a['size'] == 'big': a['position'] = 'center'
     return a
 
-# %% ../../nbs/01_data/01_sprites.ipynb #742d5f3e
+# %% ../../nbs/01_data/01_sprites.ipynb #ca4f9819
 def read_sprite(image) -> dict:
     "Recover the attributes of a procedural sprite from its (16, 16) palette indices."
     img = np.asarray(image)
@@ -136,7 +136,7 @@ def read_sprite(image) -> dict:
     accessory = 'hat' if (img == HAT).any() else 'crown' if (img == CROWN).any() else 'horns' if (img == HORN).any() else 'none'
     return dict(shape=shape, color=color, size=size, position=position, pattern=pattern, eyes=eyes, accessory=accessory)
 
-# %% ../../nbs/01_data/01_sprites.ipynb #2085a390
+# %% ../../nbs/01_data/01_sprites.ipynb #91670f03
 SIZE_WORDS = {'small': ('small', 'tiny'), 'big': ('big', 'large', 'huge')}
 SHAPE_WORDS = {'blob': ('blob', 'slime'), 'box': ('box', 'cube'), 'ghost': ('ghost', 'spook'), 'gem': ('gem', 'jewel')}
 PATTERN_NOUNS = {'striped': ('stripes',), 'spotted': ('spots', 'dots')}
@@ -173,7 +173,7 @@ def write_caption(attrs: dict, rng: np.random.Generator = None) -> str:
     if attrs['size'] == 'small': text += ', ' + _pick(POSITION_WORDS[attrs['position']], rng)
     return text
 
-# %% ../../nbs/01_data/01_sprites.ipynb #c4d09794
+# %% ../../nbs/01_data/01_sprites.ipynb #cee578f3
 def _lexicon():
     lex = {'size': SIZE_WORDS, 'shape': SHAPE_WORDS, 'color': {c: (c,) for c in COLORS}, 'eyes': EYE_WORDS,
            'accessory': ACCESSORY_WORDS, 'position': POSITION_WORDS,
@@ -195,7 +195,7 @@ def parse_caption(caption: str) -> dict:
         out[k] = vals[0] if vals else defaults[k]
     return out
 
-# %% ../../nbs/01_data/01_sprites.ipynb #f1ff5e5d
+# %% ../../nbs/01_data/01_sprites.ipynb #9edb2460
 N_REFERENCES = 4
 
 def make_sprite(rng: np.random.Generator) -> dict:
@@ -214,7 +214,7 @@ def make_sprite(rng: np.random.Generator) -> dict:
     return dict(image=draw_sprite(a, background, dx, dy).tolist(), caption=caption, references=refs,
                 **a, background=background)
 
-# %% ../../nbs/01_data/01_sprites.ipynb #d60557e8
+# %% ../../nbs/01_data/01_sprites.ipynb #b9c3cf84
 import datasets
 
 SPRITE_FEATURES = datasets.Features({
@@ -278,7 +278,7 @@ def build_sprites(out_dir: Path, n_train: int = 3000, n_valid: int = 300, n_test
     if old.exists(): shutil.rmtree(old)
     return final
 
-# %% ../../nbs/01_data/01_sprites.ipynb #663c3ec8
+# %% ../../nbs/01_data/01_sprites.ipynb #1d82c2df
 def load_sprites(path=None) -> datasets.DatasetDict:
     "The sprite DatasetDict at `path` (default `data_dir()/'sprites'`), verified against its checksums."
     path = Path(path) if path is not None else data_dir() / 'sprites'
@@ -295,7 +295,7 @@ def load_sprites(path=None) -> datasets.DatasetDict:
         raise ValueError(f"{path} is not a sprite dataset (splits {list(dd) if isinstance(dd, dict) else '?'}); {BUILD_HINT}")
     return dd
 
-# %% ../../nbs/01_data/01_sprites.ipynb #1d97596f
+# %% ../../nbs/01_data/01_sprites.ipynb #15d2bfef
 POKEMON_REPO = 'ffurfaro/PixelBytes-Pokemon'
 
 def _rgb_array(image) -> np.ndarray:
@@ -329,7 +329,7 @@ def map_pokemon(dataset: datasets.Dataset) -> datasets.Dataset:
     "Map a PixelBytes-Pokemon split to the sprite schema (drops its other columns)."
     return dataset.map(pokemon_to_example, remove_columns=dataset.column_names, features=SPRITE_FEATURES)
 
-# %% ../../nbs/01_data/01_sprites.ipynb #8d564e62
+# %% ../../nbs/01_data/01_sprites.ipynb #577fe131
 @contextmanager
 def _hub_offline(offline):
     if offline is None: yield; return
