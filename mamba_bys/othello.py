@@ -10,10 +10,10 @@ __all__ = ['BLACK', 'WHITE', 'EMPTY', 'PASS', 'DIRECTIONS', 'FULL', 'NOT_A', 'NO
            'IllegalMoveError', 'Board', 'random_player', 'greedy_player', 'SearchPlayer', 'Game', 'play_game', 'replay',
            'match', 'show_board']
 
-# %% ../nbs/01_data/02_othello.ipynb #c6499389
+# %% ../nbs/01_data/02_othello.ipynb #df77b44d
 import numpy as np
 
-# %% ../nbs/01_data/02_othello.ipynb #fffc7a5d
+# %% ../nbs/01_data/02_othello.ipynb #a6047d15
 BLACK, WHITE, EMPTY = 1, -1, 0
 PASS = 64  # the move of a player who has no legal move
 
@@ -33,7 +33,7 @@ def square_index(name: str) -> int:
         raise ValueError(f"bad square name {name!r}: expected a column a..h then a row 1..8, like 'd3', or 'pass'")
     return (int(s[1]) - 1) * 8 + 'abcdefgh'.index(s[0])
 
-# %% ../nbs/01_data/02_othello.ipynb #5fc7d48b
+# %% ../nbs/01_data/02_othello.ipynb #edf2ab82
 DIRECTIONS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 
 def flips_ref(board: np.ndarray, player: int, move: int) -> list:
@@ -58,7 +58,7 @@ def initial_array() -> np.ndarray:
     a[3, 3] = a[4, 4] = WHITE; a[3, 4] = a[4, 3] = BLACK
     return a
 
-# %% ../nbs/01_data/02_othello.ipynb #c1367b77
+# %% ../nbs/01_data/02_othello.ipynb #79605d6b
 FULL = (1 << 64) - 1
 _FILE_A = sum(1 << (r * 8) for r in range(8))
 _FILE_H = _FILE_A << 7
@@ -100,7 +100,7 @@ def bits(b: int) -> list:
         out.append(low.bit_length() - 1); b ^= low
     return out
 
-# %% ../nbs/01_data/02_othello.ipynb #a65bff8e
+# %% ../nbs/01_data/02_othello.ipynb #552a867e
 class IllegalMoveError(ValueError):
     "A move that the rules do not allow in this position."
 
@@ -204,7 +204,7 @@ class Board:
         b, w = self.counts()
         return '\n'.join(['a b c d e f g h'] + rows + [f'{who} to move · black {b}, white {w}'])
 
-# %% ../nbs/01_data/02_othello.ipynb #e0864494
+# %% ../nbs/01_data/02_othello.ipynb #2b4712a1
 def random_player(board: Board, rng: np.random.Generator) -> int:
     "A uniformly random legal move (PASS when it must pass)."
     legal = board.legal_moves()
@@ -219,7 +219,7 @@ def greedy_player(board: Board, rng: np.random.Generator) -> int:
     best = [m for m, k in zip(legal, n) if k == max(n)]
     return best[int(rng.integers(len(best)))]
 
-# %% ../nbs/01_data/02_othello.ipynb #f8884db1
+# %% ../nbs/01_data/02_othello.ipynb #c9e738c6
 # A standard square-weight table (corners high, their neighbours negative, edges positive).
 SQUARE_WEIGHTS = np.array([
     [100, -20, 10,  5,  5, 10, -20, 100],
@@ -285,7 +285,7 @@ class SearchPlayer:
 
     def __repr__(self): return f'SearchPlayer(depth={self.depth}, epsilon={self.epsilon})'
 
-# %% ../nbs/01_data/02_othello.ipynb #86ff38b8
+# %% ../nbs/01_data/02_othello.ipynb #bda7102b
 from dataclasses import dataclass
 
 @dataclass
@@ -321,7 +321,7 @@ def replay(moves, board: Board = None) -> list:
         except IllegalMoveError as e: raise IllegalMoveError(f"move {i} of the game: {e}") from None
     return boards
 
-# %% ../nbs/01_data/02_othello.ipynb #a1306476
+# %% ../nbs/01_data/02_othello.ipynb #e7f2685f
 def match(player, opponent, n_games: int = 100, seed: int = 0) -> dict:
     "Play `n_games` (half as black, half as white); wins/draws/losses of `player` and its win rate (draws count half)."
     if not isinstance(n_games, int) or n_games < 1: raise ValueError(f"n_games must be a positive int, got {n_games!r}")
@@ -334,11 +334,11 @@ def match(player, opponent, n_games: int = 100, seed: int = 0) -> dict:
     res['win_rate'] = (res['wins'] + 0.5 * res['draws']) / n_games
     return res
 
-# %% ../nbs/01_data/02_othello.ipynb #9a1cd25d
+# %% ../nbs/01_data/02_othello.ipynb #2d872863
 import matplotlib.pyplot as plt
 
 def show_board(board: Board, probs=None, ax=None, show_legal: bool = True, title: str = None, cmap: str = 'magma'):
-    "Draw `board`; `probs`: optional 64 (or 65, last = pass) probabilities shown as a heat map. Returns the axes."
+    "Draw `board`; `probs`: optional 64 (or 65, last = pass) probabilities shown as a heat map (zeros left green). Returns the axes."
     if not isinstance(board, Board): raise TypeError(f"show_board expects a Board, got {type(board).__name__}")
     if ax is None: _, ax = plt.subplots(figsize=(4, 4))
     ax.add_patch(plt.Rectangle((-.5, -.5), 8, 8, color='#2e7d32', zorder=0))
@@ -346,7 +346,7 @@ def show_board(board: Board, probs=None, ax=None, show_legal: bool = True, title
         p = np.asarray(probs, dtype=float).reshape(-1)
         if p.size not in (64, 65): raise ValueError(f"probs must have 64 values (one per square) or 65 (with pass), got {p.size}")
         if not np.isfinite(p).all() or p.min() < 0: raise ValueError("probs must be finite and non-negative")
-        im = ax.imshow(p[:64].reshape(8, 8), cmap=cmap, alpha=.85, zorder=1, vmin=0, vmax=max(p.max(), 1e-12))
+        im = ax.imshow(np.ma.masked_equal(p[:64].reshape(8, 8), 0), cmap=cmap, alpha=.85, zorder=1, vmin=0, vmax=max(p.max(), 1e-12))
         plt.colorbar(im, ax=ax, fraction=.046, pad=.04)
     for i in range(9):
         ax.plot([-.5, 7.5], [i - .5, i - .5], color='k', lw=.8, zorder=2); ax.plot([i - .5, i - .5], [-.5, 7.5], color='k', lw=.8, zorder=2)

@@ -9,13 +9,13 @@ __all__ = ['PHOTOS_TRAIN', 'PHOTOS_VALID', 'IMAGE_SUFFIXES', 'VIDEO_SUFFIXES', '
            'pan_clip', 'zoom_clip', 'random_clip', 'as_clip', 'load_clip', 'make_clips', 'build_frames', 'load_frames',
            'show_clips']
 
-# %% ../../nbs/01_data/04_frames.ipynb #8cf35452
+# %% ../../nbs/01_data/04_frames.ipynb #217c5756
 from pathlib import Path
 import hashlib, json, os
 import numpy as np
 from ..bytes import as_rgb_uint8
 
-# %% ../../nbs/01_data/04_frames.ipynb #53fb6e2a
+# %% ../../nbs/01_data/04_frames.ipynb #972861a8
 PHOTOS_TRAIN = ('astronaut', 'chelsea', 'rocket', 'hubble_deep_field', 'immunohistochemistry', 'camera', 'grass', 'brick')
 PHOTOS_VALID = ('coffee', 'retina', 'coins')  # held out: valid clips come from photos never seen in training
 
@@ -40,7 +40,7 @@ def load_photo(name: str, max_side: int = 512) -> np.ndarray:
         img = np.round(img[:h, :w].reshape(h // k, k, w // k, k, 3).mean((1, 3))).astype(np.uint8)
     return img
 
-# %% ../../nbs/01_data/04_frames.ipynb #bdf2365c
+# %% ../../nbs/01_data/04_frames.ipynb #19d5f241
 def render_window(image: np.ndarray, cy: float, cx: float, side: float, size: int) -> np.ndarray:
     "The `size`×`size` uint8 frame a camera sees through the square window of centre (cy, cx) and side `side` of `image`."
     from skimage.filters import gaussian
@@ -68,7 +68,7 @@ def render_window(image: np.ndarray, cy: float, cx: float, side: float, size: in
     bottom = patch[r1][:, c0] * (1 - wx) + patch[r1][:, c1] * wx
     return np.clip(np.round(top * (1 - wy) + bottom * wy), 0, 255).astype(np.uint8)
 
-# %% ../../nbs/01_data/04_frames.ipynb #a18bf549
+# %% ../../nbs/01_data/04_frames.ipynb #9f3a040c
 def _check_clip_args(n_frames, size):
     if not (isinstance(n_frames, (int, np.integer)) and n_frames >= 1): raise ValueError(f"n_frames must be a positive int, got {n_frames!r}")
     if not (isinstance(size, (int, np.integer)) and size >= 1): raise ValueError(f"size must be a positive int, got {size!r}")
@@ -100,7 +100,7 @@ def zoom_clip(image, n_frames: int = 8, size: int = 64, center=(0.5, 0.5), zoom=
     sides = min(h, w) / np.exp(np.log(z0) + (np.log(z1) - np.log(z0)) * t)
     return np.stack([render_window(img, s / 2 + ry * (h - s), s / 2 + rx * (w - s), s, size) for s in sides])
 
-# %% ../../nbs/01_data/04_frames.ipynb #c3ed3beb
+# %% ../../nbs/01_data/04_frames.ipynb #8ae0e347
 def random_clip(image, rng: np.random.Generator, n_frames: int = 8, size: int = 64) -> tuple:
     "A random pan or zoom over `image`: (clip uint8 (n_frames, size, size, 3), dict of the motion's parameters)."
     img = as_image(image)
@@ -114,7 +114,7 @@ def random_clip(image, rng: np.random.Generator, n_frames: int = 8, size: int = 
     center = tuple(rng.uniform(0, 1, 2).round(4))
     return zoom_clip(img, n_frames, size, center=center, zoom=zoom), dict(motion='zoom', center=center, zoom=zoom)
 
-# %% ../../nbs/01_data/04_frames.ipynb #870288e2
+# %% ../../nbs/01_data/04_frames.ipynb #1fb97c29
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg', '.mpeg')
 
@@ -170,7 +170,7 @@ def load_clip(path, n_frames: int = None, size: int = None) -> np.ndarray:
         raise ValueError(f"frames have different shapes {sorted(shapes)} ({names[0]}: {first}, {odd}: ...); pass size=... to resize them all")
     return np.stack(frames)
 
-# %% ../../nbs/01_data/04_frames.ipynb #fa1286da
+# %% ../../nbs/01_data/04_frames.ipynb #a2766c3d
 def _sha256(p: Path) -> str: return hashlib.sha256(p.read_bytes()).hexdigest()
 
 def _save_npy(path: Path, arr: np.ndarray):
@@ -222,7 +222,7 @@ def load_frames(path=None, verify: bool = True) -> dict:
         out[split] = a
     return out
 
-# %% ../../nbs/01_data/04_frames.ipynb #9f424eed
+# %% ../../nbs/01_data/04_frames.ipynb #d69f30b8
 import matplotlib.pyplot as plt
 
 def show_clips(clips, titles=None, max_frames: int = 8, frame_size: float = 1.3):

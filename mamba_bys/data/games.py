@@ -7,7 +7,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/01_data/games.html.md"""
 # %% auto #0
 __all__ = ['KINDS', 'SPLITS', 'FILES', 'encode_game', 'decode_game', 'generate_games', 'GameSet', 'build_games', 'load_games']
 
-# %% ../../nbs/01_data/03_games.ipynb #9569ff1e
+# %% ../../nbs/01_data/03_games.ipynb #cb9d1996
 from pathlib import Path
 import hashlib, json, os
 import numpy as np
@@ -15,7 +15,7 @@ import torch
 from ..bytes import Special
 from ..othello import PASS, Board, Game, IllegalMoveError, SearchPlayer, play_game, random_player, replay, square_name
 
-# %% ../../nbs/01_data/03_games.ipynb #e312d565
+# %% ../../nbs/01_data/03_games.ipynb #732bce8e
 def encode_game(moves) -> torch.Tensor:
     "Ids `BOS m_1 ... m_n EOS` (int64) of a move list (squares 0..63, `PASS` = 64)."
     if isinstance(moves, (str, bytes)): raise TypeError(f"moves must be a sequence of ints 0..64, got {type(moves).__name__}")
@@ -39,7 +39,7 @@ def decode_game(ids, check: bool = True) -> list:
     if check: replay(body)
     return body
 
-# %% ../../nbs/01_data/03_games.ipynb #402c8f92
+# %% ../../nbs/01_data/03_games.ipynb #53a14a80
 KINDS = ('random', 'strong')
 
 def _player(kind: str):
@@ -54,7 +54,7 @@ def generate_games(n: int, kind: str = 'random', seed: int = 0) -> list:
     seqs = np.random.SeedSequence([seed, KINDS.index(kind)]).spawn(n)
     return [play_game(player, player, np.random.default_rng(s)) for s in seqs]
 
-# %% ../../nbs/01_data/03_games.ipynb #3a463247
+# %% ../../nbs/01_data/03_games.ipynb #7c01bca3
 SPLITS = ('train', 'valid', 'test')
 FILES = ('moves', 'lengths', 'winners')
 
@@ -87,7 +87,7 @@ class GameSet:
         return [encode_game(m) for m in self]
     def __repr__(self): return f'GameSet({len(self)} games, {len(self.moves)} moves)'
 
-# %% ../../nbs/01_data/03_games.ipynb #10187d0f
+# %% ../../nbs/01_data/03_games.ipynb #70863c7c
 def _sha256(p: Path) -> str: return hashlib.sha256(p.read_bytes()).hexdigest()
 
 def _save_npy(path: Path, arr: np.ndarray):

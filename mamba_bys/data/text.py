@@ -7,12 +7,12 @@ Docs: https://mamba-bys.github.io/mamba_bys/01_data/text.html.md"""
 # %% auto #0
 __all__ = ['stdlib_dir', 'list_text_files', 'text_corpus', 'split_of', 'build_text', 'load_text', 'hub_corpus']
 
-# %% ../../nbs/01_data/05_text.ipynb #33e3f030
+# %% ../../nbs/01_data/05_text.ipynb #64c73546
 from pathlib import Path
 import hashlib, json, os, platform, sysconfig
 import numpy as np
 
-# %% ../../nbs/01_data/05_text.ipynb #68e6cc86
+# %% ../../nbs/01_data/05_text.ipynb #27a07363
 def stdlib_dir() -> Path:
     "The folder of the Python standard library's source files of this interpreter."
     return Path(sysconfig.get_paths()['stdlib'])
@@ -20,7 +20,7 @@ def stdlib_dir() -> Path:
 def _skip(rel: Path) -> bool:
     return any(p in ('site-packages', 'dist-packages', '__pycache__') or p.startswith('.') for p in rel.parts)
 
-def list_text_files(path=None, pattern: str = None, max_file_bytes: int = 256_000) -> dict:
+def list_text_files(path=None, pattern: str = None, max_file_bytes: int = 64_000) -> dict:
     "{relative posix path: size} of the text files under `path` (default: the stdlib's `*.py`), sorted; skips binaries and files over `max_file_bytes`."
     if path is None: root, pattern = stdlib_dir(), pattern or '*.py'
     else:
@@ -40,14 +40,14 @@ def list_text_files(path=None, pattern: str = None, max_file_bytes: int = 256_00
     if not out: raise ValueError(f"no text files matching {pattern or '*'} under {root}")
     return out
 
-def text_corpus(path=None, pattern: str = None, max_file_bytes: int = 256_000) -> dict:
+def text_corpus(path=None, pattern: str = None, max_file_bytes: int = 64_000) -> dict:
     "{relative path: bytes} of every text file under `path` (a file or a folder; default: the Python stdlib's `*.py`)."
     files = list_text_files(path, pattern, max_file_bytes)
     root = stdlib_dir() if path is None else Path(path)
     if root.is_file(): return {root.name: root.read_bytes()}
     return {rel: (root / rel).read_bytes() for rel in files}
 
-# %% ../../nbs/01_data/05_text.ipynb #cb38b769
+# %% ../../nbs/01_data/05_text.ipynb #1fb98ff5
 def split_of(relpath: str, seed: int = 0, valid_frac: float = 0.1) -> str:
     "'valid' or 'train' for the file at `relpath`: a hash of (seed, path), stable across machines and file orders."
     if not isinstance(relpath, str): raise TypeError(f"relpath must be a str, got {type(relpath).__name__}")
@@ -58,7 +58,7 @@ def _unit_hash(relpath: str, seed: int, salt: str) -> float:
     h = hashlib.blake2b(f'{salt}:{seed}:{relpath}'.encode('utf-8'), digest_size=8).digest()
     return int.from_bytes(h, 'big') / 2**64
 
-# %% ../../nbs/01_data/05_text.ipynb #2d82df8d
+# %% ../../nbs/01_data/05_text.ipynb #55943e0c
 def _sha256(p: Path) -> str: return hashlib.sha256(p.read_bytes()).hexdigest()
 
 def _atomic_write(path: Path, data: bytes):
@@ -73,7 +73,7 @@ def _select(sizes: dict, budget: int, seed: int) -> list:
     return sorted(chosen)
 
 def build_text(out_dir, max_bytes: int = 4_000_000, valid_bytes: int = None, source=None, seed: int = 0,
-               valid_frac: float = 0.1, max_file_bytes: int = 256_000) -> Path:
+               valid_frac: float = 0.1, max_file_bytes: int = 64_000) -> Path:
     "Write `out_dir/text/` (train.bin, valid.bin, manifest.json) from `source` (default: the Python stdlib), split by file."
     for name, v in (('max_bytes', max_bytes), ('valid_bytes', valid_bytes)):
         if v is not None and (not isinstance(v, (int, np.integer)) or v <= 0): raise ValueError(f"{name} must be a positive int, got {v!r}")
@@ -123,7 +123,7 @@ def load_text(path=None, verify: bool = True) -> dict:
         out[split] = np.fromfile(p, dtype=np.uint8)
     return out
 
-# %% ../../nbs/01_data/05_text.ipynb #60ec6aff
+# %% ../../nbs/01_data/05_text.ipynb #8a5c0675
 def _offline() -> bool:
     return any(os.environ.get(k, '').lower() in ('1', 'true', 'yes', 'on') for k in ('HF_HUB_OFFLINE', 'HF_DATASETS_OFFLINE'))
 
