@@ -10,7 +10,7 @@ __all__ = ['SCHEDULES', 'OPTIMIZERS', 'PRECISIONS', 'EVENTS', 'TrainConfig', 'lr
            'get_rng_state', 'set_rng_state', 'NonFiniteLossError', 'Learner', 'check_state_matches', 'make_optimizer',
            'in_notebook', 'smooth', 'ProgressCallback', 'LivePlotCallback', 'GradStatsCallback', 'plot_grad_layers']
 
-# %% ../../nbs/05_training/00_learner.ipynb #cbeeb6f9
+# %% ../../nbs/05_training/00_learner.ipynb #259fb2be
 import contextlib, math, random, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
@@ -20,7 +20,7 @@ import torch
 from torch import nn
 from ..core import IN_TEST, full_or_test, pick_device, seed_everything
 
-# %% ../../nbs/05_training/00_learner.ipynb #99433991
+# %% ../../nbs/05_training/00_learner.ipynb #81875322
 SCHEDULES = ('onecycle', 'cosine', 'constant')
 OPTIMIZERS = ('adamw', 'sgd')
 PRECISIONS = ('auto', 'bf16', 'fp32')
@@ -85,7 +85,7 @@ class TrainConfig:
             raise TypeError(f"TrainConfig.checkpoint_dir must be a path or None, got {self.checkpoint_dir!r}")
         return self
 
-# %% ../../nbs/05_training/00_learner.ipynb #01c95f45
+# %% ../../nbs/05_training/00_learner.ipynb #b38394da
 def _cos_anneal(start, end, pct): return end + (start - end) / 2 * (math.cos(math.pi * pct) + 1)
 
 def lr_multiplier(step: int, total_steps: int, schedule: str = 'onecycle', warmup: float = 0.1,
@@ -97,14 +97,14 @@ def lr_multiplier(step: int, total_steps: int, schedule: str = 'onecycle', warmu
     if schedule == 'onecycle':  # the two phases of OneCycleLR(anneal_strategy='cos', three_phase=False)
         start, low = 1 / div_factor, 1 / div_factor / final_div_factor
         mid = float(warmup * total_steps) - 1
-        if step <= mid: return _cos_anneal(start, 1., step / mid)
+        if step <= mid: return _cos_anneal(start, 1., step / mid if mid > 0 else 1.)  # (a 1-step warm-up is at the peak)
         return _cos_anneal(1., low, (step - mid) / (total_steps - 1 - mid)) if total_steps - 1 > mid else 1.
     n_warm = int(round(warmup * total_steps))
     if step < n_warm: return (step + 1) / n_warm
     if schedule == 'constant': return 1.
     return 0.5 * (1 + math.cos(math.pi * (step - n_warm) / (total_steps - n_warm)))
 
-# %% ../../nbs/05_training/00_learner.ipynb #93203d7b
+# %% ../../nbs/05_training/00_learner.ipynb #d59b8583
 def grad_norm(params) -> float:
     "Global L2 norm of the gradients of `params` (parameters without a gradient are ignored)."
     grads = [p.grad for p in params if p.grad is not None]
@@ -123,7 +123,7 @@ def layer_grad_norms(model: nn.Module) -> dict:
     "L2 norm of the gradient of every parameter tensor of `model`, by parameter name."
     return {n: float(p.grad.norm()) for n, p in model.named_parameters() if p.grad is not None}
 
-# %% ../../nbs/05_training/00_learner.ipynb #51b0b247
+# %% ../../nbs/05_training/00_learner.ipynb #c7f7c774
 EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_loss', 'after_backward', 'before_step',
           'after_step', 'after_batch', 'before_eval', 'after_eval', 'after_epoch', 'after_fit', 'on_error')
 
@@ -140,7 +140,7 @@ class Callback:
     def state_dict(self) -> dict: return {}
     def load_state_dict(self, state: dict): pass
 
-# %% ../../nbs/05_training/00_learner.ipynb #a804170b
+# %% ../../nbs/05_training/00_learner.ipynb #cd7af301
 def to_device(batch, device):
     "`batch` with every tensor (inside dicts, lists, tuples) moved to `device`."
     if isinstance(batch, torch.Tensor): return batch.to(device, non_blocking=True)
@@ -162,7 +162,7 @@ def split_loss(out):
                         + (f" of shape {tuple(out.shape)}: reduce it, e.g. .mean()" if isinstance(out, torch.Tensor) else ''))
     return out.reshape(()), {k: float(v) for k, v in metrics.items()}
 
-# %% ../../nbs/05_training/00_learner.ipynb #f81ff106
+# %% ../../nbs/05_training/00_learner.ipynb #1674883e
 def get_rng_state() -> dict:
     "The states of Python's, NumPy's and torch's global generators, in a `weights_only`-loadable form."
     npst = np.random.get_state()
@@ -179,7 +179,7 @@ def set_rng_state(st: dict):
     torch.set_rng_state(st['torch'])
     if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
 
-# %% ../../nbs/05_training/00_learner.ipynb #4431cb36
+# %% ../../nbs/05_training/00_learner.ipynb #412bde75
 class NonFiniteLossError(RuntimeError): "Training produced too many non-finite losses or gradients in a row."
 
 def _loader_generators(dl):
@@ -265,7 +265,9 @@ class Learner:
                 except CancelEpoch: self._end_epoch()
         except CancelFit: pass
         except BaseException:
-            self('on_error'); raise
+            try: self('on_error')
+            except Exception as e: warnings.warn(f"a callback failed while handling an error: {e!r}")
+            raise
         self('after_fit')
         return self.history
 
@@ -277,19 +279,24 @@ class Learner:
     def _epoch_iter(self):
         "An iterator over this epoch's batches, positioned after the batches already consumed (on resume)."
         if hasattr(getattr(self.train_dl, 'sampler', None), 'set_epoch'): self.train_dl.sampler.set_epoch(self.epoch)
-        if self._resume_state is not None:   # replay the epoch's order, skip what was consumed, restore RNG
-            st, self._resume_state = self._resume_state, None
+        st, self._resume_state = self._resume_state, None
+        if st is not None and self.batch_idx > 0 and self._epoch_state is not None:
+            # resuming mid-epoch: replay the epoch's order, skip what was consumed, then restore the RNG
             self._set_epoch_state(self._epoch_state)
             it = iter(self.train_dl)
             for _ in range(self.batch_idx):
                 if next(it, None) is None: break
-            set_rng_state(st['rng'])
-            for g, s in zip(_loader_generators(self.train_dl), st['loader_rng']): g.set_state(s)
+            self._restore_rng(st)
             return it
+        if st is not None: self._restore_rng(st)   # resuming at an epoch boundary
         self.batch_idx = 0
         self._epoch_state = {'torch': torch.get_rng_state(),
                              'loader_rng': [g.get_state() for g in _loader_generators(self.train_dl)]}
         return iter(self.train_dl)
+
+    def _restore_rng(self, st):
+        set_rng_state(st['rng'])
+        for g, s in zip(_loader_generators(self.train_dl), st['loader_rng']): g.set_state(s)
 
     def _set_epoch_state(self, st):
         torch.set_rng_state(st['torch'])
@@ -392,11 +399,10 @@ class Learner:
         for k in ('step', 'epoch', 'batch_idx', 'lr_scale', 'n_nonfinite', 'history'): setattr(self, k, sd[k])
         for cb in self.cbs:
             if cb.name in sd['callbacks'] and hasattr(cb, 'load_state_dict'): cb.load_state_dict(sd['callbacks'][cb.name])
-        set_rng_state(sd['rng'])
-        for g, s in zip(_loader_generators(self.train_dl), sd['loader_rng']): g.set_state(s)
-        if sd['epoch_state'] is not None and sd['batch_idx'] > 0:  # mid-epoch: replay the order, skip, restore
-            self._epoch_state = sd['epoch_state']
-            self._resume_state = {'rng': sd['rng'], 'loader_rng': sd['loader_rng']}
+        # the RNG is restored when the next epoch starts (after every callback's before_fit has run);
+        # mid-epoch, the epoch's order is replayed from its start state and the consumed batches skipped
+        self._epoch_state = sd['epoch_state']
+        self._resume_state = {'rng': sd['rng'], 'loader_rng': sd['loader_rng']}
 
 def _plain_config(cfg):
     return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()}
@@ -425,7 +431,7 @@ def make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
     if cfg.optimizer == 'sgd': return torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum)
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.momentum, 0.999))
 
-# %% ../../nbs/05_training/00_learner.ipynb #6fbb6cbc
+# %% ../../nbs/05_training/00_learner.ipynb #6ffa74e0
 def in_notebook() -> bool:
     "True inside a Jupyter kernel (where figures can be updated in place)."
     try:
@@ -442,7 +448,7 @@ def smooth(xs, beta: float = 0.9) -> np.ndarray:
 
 class ProgressCallback(Callback):
     "A tqdm bar over the optimiser steps with the smoothed loss (rank 0 only; off when `config.progress` is False)."
-    order = 90
+    order, bar = 90, None
     def before_fit(self):
         self.bar = None
         if not (self.learner.config.progress and self.learner.is_main): return
@@ -501,7 +507,7 @@ class LivePlotCallback(Callback):
         if self.fig is not None: self.draw()
     on_error = after_fit
 
-# %% ../../nbs/05_training/00_learner.ipynb #2f86d41f
+# %% ../../nbs/05_training/00_learner.ipynb #647b2a22
 class GradStatsCallback(Callback):
     "Record `layer_grad_norms` (before clipping) every `every` steps into `learner.history['grad_layers']`."
     def __init__(self, every: int = 10):
