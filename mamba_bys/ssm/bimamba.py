@@ -7,14 +7,14 @@ Docs: https://mamba-bys.github.io/mamba_bys/02_mamba/bimamba.html.md"""
 # %% auto #0
 __all__ = ['as_prefix_len', 'backward_mask', 'BiMambaBlock']
 
-# %% ../../nbs/02_mamba/02_bimamba.ipynb #7c039ffa
+# %% ../../nbs/02_mamba/02_bimamba.ipynb #f230caeb
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .scan import selective_scan
 from .mamba import MambaConfig, MambaBlock, check_sequence_input, BI_MODES, BI_COMBINES
 
-# %% ../../nbs/02_mamba/02_bimamba.ipynb #0c6e6938
+# %% ../../nbs/02_mamba/02_bimamba.ipynb #bce4ac62
 def as_prefix_len(prefix_len, batch: int, L: int, device=None) -> torch.Tensor:
     "`prefix_len` (an int, or a (batch,) integer tensor) as a (batch,) LongTensor, checked to lie in 0..L."
     if isinstance(prefix_len, bool): raise TypeError("prefix_len must be an int or a (batch,) integer tensor, got a bool")
@@ -35,7 +35,7 @@ def backward_mask(mask, prefix_len, batch: int, L: int, device=None):
     pm = torch.arange(L, device=device)[None] < as_prefix_len(prefix_len, batch, L, device)[:, None]
     return pm if mask is None else mask & pm
 
-# %% ../../nbs/02_mamba/02_bimamba.ipynb #0f1572da
+# %% ../../nbs/02_mamba/02_bimamba.ipynb #f37f5ba9
 class BiMambaBlock(nn.Module):
     "Bidirectional Mamba mixer: `mode` in ('shared', 'tied_proj', 'separate'), `combine` in ('add', 'gate', 'concat')."
     def __init__(self, config: MambaConfig, mode: str = None, combine: str = None):
@@ -69,6 +69,11 @@ class BiMambaBlock(nn.Module):
             return g * of + (1 - g) * ob
         return self.concat_proj(torch.cat([of, ob], -1))
 
+    def _project_combine(self, gated, projs, bm, u):
+        of, ob = projs[0](gated[0]), projs[1](gated[1])
+        if bm is not None and projs[1].bias is not None: ob = ob * bm  # the bias must not reach past the prefix
+        return self.combine_outputs(of, ob, u)
+
     def mix(self, u, mask=None, prefix_len=None, return_state=False):
         "The forward pass without input checks; see `forward`."
         b, L, _ = u.shape
@@ -84,7 +89,7 @@ class BiMambaBlock(nn.Module):
             xc, delta, B, C = self.fwd.ssm_inputs(xs, ms)
             res = selective_scan(xc, delta, self.fwd.A, B, C, self.fwd.D, return_state=return_state)  # one scan
             y, h = res if return_state else (res, None)
-            yf, yb, zf, zb = y[:b], flip(y[b:]), z, z
+            yf, yb, zf, zb = y[:b], flip(y[b:]), z, z  # zf is zb: the gate is computed once
             if h is not None: h = h[:b]
         else:
             x, z = self.fwd.project_in(u)
@@ -95,14 +100,16 @@ class BiMambaBlock(nn.Module):
             yf, h = res if return_state else (res, None)
             xc, delta, B, C = self.bwd.ssm_inputs(flip(xb), None if bmask is None else flip(bmask))
             yb = flip(selective_scan(xc, delta, self.bwd.A, B, C, self.bwd.D))
-        gf, gb = yf * F.silu(zf), yb * F.silu(zb)
-        if bmask is not None: gb = gb * bmask.unsqueeze(-1).to(gb.dtype)
+        bm = None if bmask is None else bmask.unsqueeze(-1).to(yb.dtype)
         pf, pb = self.fwd.out_proj, self.out_proj_b
-        if self.combine == 'add' and pf is pb and pf.bias is None: out = pf(gf + gb)  # one out_proj
+        if zf is zb:                                    # shared and tied_proj: one gate for both directions
+            sz = F.silu(zf)
+            if bm is not None: yb = yb * bm
+            if self.combine == 'add' and pf is pb and pf.bias is None: out = pf((yf + yb) * sz)  # one out_proj
+            else: out = self._project_combine((yf * sz, yb * sz), (pf, pb), bm, u)
         else:
-            of, ob = pf(gf), pb(gb)
-            if bmask is not None and pb.bias is not None: ob = ob * bmask.unsqueeze(-1).to(ob.dtype)
-            out = self.combine_outputs(of, ob, u)
+            gb = yb * F.silu(zb)
+            out = self._project_combine((yf * F.silu(zf), gb if bm is None else gb * bm), (pf, pb), bm, u)
         if not return_state: return out
         return out, (self.fwd.conv_state_of(x, mask), h)
 

@@ -8,7 +8,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/02_mamba/mamba.html.md"""
 __all__ = ['BI_MODES', 'BI_COMBINES', 'MIXER_KEYS', 'MambaConfig', 'check_sequence_input', 'RMSNorm', 'MambaBlock',
            'config_from_hf', 'load_hf_mixer_weights', 'ResidualBlock', 'MambaStack', 'load_hf_mamba_weights']
 
-# %% ../../nbs/02_mamba/01_mamba.ipynb #7881725d
+# %% ../../nbs/02_mamba/01_mamba.ipynb #64fb528b
 import math
 from dataclasses import dataclass, asdict
 import torch
@@ -16,7 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .scan import selective_scan, selective_scan_step
 
-# %% ../../nbs/02_mamba/01_mamba.ipynb #a0d27218
+# %% ../../nbs/02_mamba/01_mamba.ipynb #1feeefc0
 BI_MODES = ('shared', 'tied_proj', 'separate')
 BI_COMBINES = ('add', 'gate', 'concat')
 
@@ -65,7 +65,7 @@ class MambaConfig:
     @property
     def resolved_dt_rank(self) -> int: return math.ceil(self.d_model / 16) if self.dt_rank == 'auto' else self.dt_rank
 
-# %% ../../nbs/02_mamba/01_mamba.ipynb #b103af20
+# %% ../../nbs/02_mamba/01_mamba.ipynb #3474d357
 def check_sequence_input(x, mask=None, d_model=None, max_len=None, dtype=None):
     "Check a (batch, L, d_model) float input and an optional right-padded (batch, L) bool mask; raise a clear error."
     if not isinstance(x, torch.Tensor): raise TypeError(f"input must be a torch.Tensor of shape (batch, L, d_model), got {type(x).__name__}")
@@ -87,7 +87,7 @@ def check_sequence_input(x, mask=None, d_model=None, max_len=None, dtype=None):
         if L > 1 and bool((mask[:, 1:] & ~mask[:, :-1]).any()):
             raise ValueError("mask must be right-padded (True on the real tokens first, then False); got a real token after a pad")
 
-# %% ../../nbs/02_mamba/01_mamba.ipynb #ac21f4e4
+# %% ../../nbs/02_mamba/01_mamba.ipynb #508ee67e
 class RMSNorm(nn.Module):
     "x / rms(x) * weight over the last dimension."
     def __init__(self, d: int, eps: float = 1e-5):
@@ -97,7 +97,7 @@ class RMSNorm(nn.Module):
         xf = x if x.dtype == torch.float64 else x.float()
         return self.weight * (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)).to(x.dtype)
 
-# %% ../../nbs/02_mamba/01_mamba.ipynb #962cdd13
+# %% ../../nbs/02_mamba/01_mamba.ipynb #668d57d1
 class MambaBlock(nn.Module):
     "The Mamba mixer: (batch, L, d_model) -> (batch, L, d_model), causal; `step` runs one token from a state."
     def __init__(self, config: MambaConfig):
@@ -187,7 +187,7 @@ class MambaBlock(nn.Module):
         y, h = selective_scan_step(h, xc, delta, self.A, B, C, self.D)
         return self.project_out(y, z), (window[:, 1:], h)
 
-# %% ../../nbs/02_mamba/01_mamba.ipynb #3daabc62
+# %% ../../nbs/02_mamba/01_mamba.ipynb #70ee86f6
 def config_from_hf(hf_config, **overrides) -> MambaConfig:
     "A `MambaConfig` with the sizes of a Hugging Face `transformers.MambaConfig`."
     if getattr(hf_config, 'hidden_act', 'silu') != 'silu':
@@ -216,7 +216,7 @@ def load_hf_mixer_weights(block: MambaBlock, hf_mixer) -> MambaBlock:
     block.load_state_dict(theirs)
     return block
 
-# %% ../../nbs/02_mamba/01_mamba.ipynb #1ef03711
+# %% ../../nbs/02_mamba/01_mamba.ipynb #e6170900
 class ResidualBlock(nn.Module):
     "x + mixer(RMSNorm(x)); the mixer is a `MambaBlock` or a `BiMambaBlock`."
     def __init__(self, config: MambaConfig, mixer: nn.Module):
@@ -263,7 +263,7 @@ class MambaStack(nn.Module):
             x_t, s = layer.step(x_t, s); new.append(s)
         return x_t, new
 
-# %% ../../nbs/02_mamba/01_mamba.ipynb #1cdad0ea
+# %% ../../nbs/02_mamba/01_mamba.ipynb #f726e555
 @torch.no_grad()
 def load_hf_mamba_weights(stack: MambaStack, hf_model):
     "Copy each layer's norm and mixer of a Hugging Face `MambaModel` (or `MambaForCausalLM`) into a unidirectional `stack`."
