@@ -114,7 +114,7 @@ def random_clip(image, rng: np.random.Generator, n_frames: int = 8, size: int = 
     center = tuple(rng.uniform(0, 1, 2).round(4))
     return zoom_clip(img, n_frames, size, center=center, zoom=zoom), dict(motion='zoom', center=center, zoom=zoom)
 
-# %% ../../nbs/01_data/04_frames.ipynb #1fb97c29
+# %% ../../nbs/01_data/04_frames.ipynb #3ec14e38
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg', '.mpeg')
 
@@ -132,10 +132,13 @@ def _square_resize(frame: np.ndarray, size: int) -> np.ndarray:
 def _read_video(path: Path) -> list:
     import importlib.util
     import imageio.v3 as iio
-    if importlib.util.find_spec('av') is not None: return list(iio.imread(path, plugin='pyav'))
-    if importlib.util.find_spec('imageio_ffmpeg') is not None:
-        import imageio.v2 as iio2
-        return list(iio2.mimread(path, format='FFMPEG', memtest=False))
+    try:
+        if importlib.util.find_spec('av') is not None: return list(iio.imread(path, plugin='pyav'))
+        if importlib.util.find_spec('imageio_ffmpeg') is not None:
+            import imageio.v2 as iio2
+            return list(iio2.mimread(path, format='FFMPEG', memtest=False))
+    except Exception as e:
+        raise ValueError(f"could not read the video {path} ({type(e).__name__}: {e}); is it a complete video file?") from e
     raise ImportError(f"reading the video {path.name} needs a video plugin: pip install av (or pip install imageio-ffmpeg); "
                       "or pass a folder of frames or a GIF instead")
 
