@@ -179,7 +179,7 @@ def set_rng_state(st: dict):
     torch.set_rng_state(st['torch'])
     if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
 
-# %% ../../nbs/05_training/00_learner.ipynb #412bde75
+# %% ../../nbs/05_training/00_learner.ipynb #16009212
 class NonFiniteLossError(RuntimeError): "Training produced too many non-finite losses or gradients in a row."
 
 def _loader_generators(dl):
@@ -333,8 +333,8 @@ class Learner:
             self('before_batch')
             self._set_lr()
             with self.autocast(): self.loss, self.metrics = split_loss(self.loss_fn(self.model, self.batch))
+            self.loss_value = float(self.loss.detach())   # (a distributed run replaces it by the mean over ranks)
             self('after_loss')
-            self.loss_value = float(self.loss.detach())
             if not math.isfinite(self.loss_value): self._nonfinite(f"loss is {self.loss_value}")
             self.opt.zero_grad(set_to_none=True)
             self.loss.backward()
