@@ -221,14 +221,14 @@ def ssim(preds, target, data_range: float, reduction: str = 'mean', padding: str
     "SSIM of each image (mean of its map over channels and pixels), then averaged ('mean') or not ('none')."
     return _reduce(ssim_map(preds, target, data_range, padding, sigma).flatten(1).mean(1), reduction)
 
-# %% ../nbs/06_evaluation/00_metrics.ipynb #98105b6d
+# %% ../nbs/06_evaluation/00_metrics.ipynb #2409b320
 def bits_per_byte_from_nll(total_nll: float, n_bytes: int) -> float:
     "Bits per byte from a summed natural-log NLL (nats) over `n_bytes` real bytes: total_nll / (n_bytes · ln 2)."
     total_nll = float(total_nll.item() if isinstance(total_nll, torch.Tensor) else total_nll)
     n_bytes = int(n_bytes.item() if isinstance(n_bytes, torch.Tensor) else n_bytes)
     if n_bytes <= 0: raise ValueError(f"n_bytes must be > 0, got {n_bytes}: there are no real bytes to score")
-    if not math.isfinite(total_nll) or total_nll < 0: raise ValueError(f"total_nll must be a finite sum of NLLs >= 0 (nats), got {total_nll}")
-    return total_nll / (n_bytes * math.log(2))
+    if math.isnan(total_nll) or total_nll < 0: raise ValueError(f"total_nll must be a sum of NLLs >= 0 (nats), got {total_nll}")
+    return total_nll / (n_bytes * math.log(2))   # inf if the model gave some real byte probability 0
 
 def byte_nll(logits, targets, mask, special: str = 'exclude'):
     "Summed NLL (nats, float64 tensor) and number of real bytes of one batch: logits (..., V ≥ 256), targets and bool mask (...)."
@@ -246,11 +246,12 @@ def byte_nll(logits, targets, mask, special: str = 'exclude'):
     if real_targets.numel() and (real_targets.min() < 0 or real_targets.max() >= V):
         raise ValueError(f"targets must be ids in 0..{V - 1} where mask is True")
     if (real_targets == int(Special.PAD)).any(): raise ValueError("mask marks a PAD target as real: pass the batch's mask (False on padding)")
-    if not torch.isfinite(logits[mask]).all() and not torch.isfinite(logits[mask]).any(-1).all():
-        raise ValueError("logits contain a row with no finite value")
-    if torch.isnan(logits[mask]).any(): raise ValueError("logits contain NaN")
+    real_logits = logits[mask].double()
+    if torch.isnan(real_logits).any(): raise ValueError("logits contain NaN at real positions")
+    if (real_logits == math.inf).any(): raise ValueError("logits contain +inf at real positions")
+    if not torch.isfinite(real_logits).any(-1).all(): raise ValueError("a real position has logits that are all -inf (no distribution)")
     is_byte = real_targets < 256
-    nll = F.cross_entropy(logits[mask].double(), real_targets, reduction='none')
+    nll = F.cross_entropy(real_logits, real_targets, reduction='none')   # -inf logit on the target -> inf NLL
     total = nll.sum() if special == 'charge' else nll[is_byte].sum()
     return total, int(is_byte.sum())
 
