@@ -9,9 +9,10 @@ __all__ = ['PHOTOS_TRAIN', 'PHOTOS_VALID', 'IMAGE_SUFFIXES', 'VIDEO_SUFFIXES', '
            'pan_clip', 'zoom_clip', 'random_clip', 'as_clip', 'load_clip', 'make_clips', 'build_frames', 'load_frames',
            'show_clips']
 
-# %% ../../nbs/01_data/04_frames.ipynb #217c5756
+# %% ../../nbs/01_data/04_frames.ipynb #ad69daea
 from pathlib import Path
-import hashlib, json, os
+from ..core import save_npy, sha256_file, write_manifest, read_manifest, checked_file
+import json
 import numpy as np
 from ..bytes import as_rgb_uint8
 
@@ -173,14 +174,7 @@ def load_clip(path, n_frames: int = None, size: int = None) -> np.ndarray:
         raise ValueError(f"frames have different shapes {sorted(shapes)} ({names[0]}: {first}, {odd}: ...); pass size=... to resize them all")
     return np.stack(frames)
 
-# %% ../../nbs/01_data/04_frames.ipynb #a2766c3d
-def _sha256(p: Path) -> str: return hashlib.sha256(p.read_bytes()).hexdigest()
-
-def _save_npy(path: Path, arr: np.ndarray):
-    tmp = path.with_name(path.name + '.tmp')
-    with open(tmp, 'wb') as f: np.save(f, arr, allow_pickle=False)
-    os.replace(tmp, path)
-
+# %% ../../nbs/01_data/04_frames.ipynb #26bdf076
 def make_clips(photos, n: int, seed: int, n_frames: int = 8, size: int = 64) -> tuple:
     "`n` random clips (n, n_frames, size, size, 3) uint8 over `photos` (names, taken in turn) and their descriptions."
     images = {p: load_photo(p) for p in photos}
@@ -199,10 +193,8 @@ def build_frames(out_dir, n_train: int = 64, n_valid: int = 16, n_frames: int = 
     manifest = {'format': 'mamba_bys.frames/1', 'seed': seed, 'n_frames': n_frames, 'size': size, 'clips': {}, 'sha256': {}}
     for i, (split, photos, n) in enumerate((('train', PHOTOS_TRAIN, n_train), ('valid', PHOTOS_VALID, n_valid))):
         clips, info = make_clips(photos, n, [seed, i], n_frames, size)
-        _save_npy(out / f'{split}.npy', clips)
-        manifest['clips'][split] = info; manifest['sha256'][f'{split}.npy'] = _sha256(out / f'{split}.npy')
-    tmp = out / 'manifest.json.tmp'
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + '\n'); os.replace(tmp, out / 'manifest.json')
+        manifest['clips'][split] = info; manifest['sha256'][f'{split}.npy'] = sha256_file(save_npy(out / f'{split}.npy', clips))
+    write_manifest(out, manifest)
     return out
 
 def load_frames(path=None, verify: bool = True) -> dict:
@@ -210,15 +202,10 @@ def load_frames(path=None, verify: bool = True) -> dict:
     from mamba_bys.core import data_dir
     path = Path(path) if path is not None else data_dir() / 'frames'
     fix = "rebuild it with `mamba-bys data build --only frames` (or build_frames(folder))"
-    mf = path / 'manifest.json'
-    if not mf.is_file(): raise FileNotFoundError(f"no frames dataset at {path} (manifest.json missing); {fix}")
-    try: manifest = json.loads(mf.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{mf} is corrupted ({e}); {fix}") from None
+    manifest = read_manifest(path, fix, 'frames')
     out = {}
     for split in ('train', 'valid'):
-        p = path / f'{split}.npy'
-        if not p.is_file(): raise FileNotFoundError(f"{p} is missing; {fix}")
-        if verify and _sha256(p) != manifest['sha256'][p.name]: raise ValueError(f"{p} is corrupted (its SHA-256 does not match manifest.json); {fix}")
+        p = checked_file(path, f'{split}.npy', manifest, fix, verify)
         try: a = np.load(p, allow_pickle=False)
         except ValueError as e: raise ValueError(f"{p} is not a valid .npy file ({e}); {fix}") from None
         if a.dtype != np.uint8 or a.ndim != 5 or a.shape[-1] != 3: raise ValueError(f"{p} holds {a.dtype} {a.shape}, not uint8 clips (N, T, H, W, 3); {fix}")

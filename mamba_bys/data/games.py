@@ -7,9 +7,10 @@ Docs: https://mamba-bys.github.io/mamba_bys/01_data/games.html.md"""
 # %% auto #0
 __all__ = ['KINDS', 'SPLITS', 'FILES', 'encode_game', 'decode_game', 'generate_games', 'GameSet', 'build_games', 'load_games']
 
-# %% ../../nbs/01_data/03_games.ipynb #cb9d1996
+# %% ../../nbs/01_data/03_games.ipynb #21cb65cf
 from pathlib import Path
-import hashlib, json, os
+from ..core import save_npy, sha256_file, write_manifest, read_manifest, checked_file
+import json
 import numpy as np
 import torch
 from ..bytes import Special
@@ -87,14 +88,7 @@ class GameSet:
         return [encode_game(m) for m in self]
     def __repr__(self): return f'GameSet({len(self)} games, {len(self.moves)} moves)'
 
-# %% ../../nbs/01_data/03_games.ipynb #70863c7c
-def _sha256(p: Path) -> str: return hashlib.sha256(p.read_bytes()).hexdigest()
-
-def _save_npy(path: Path, arr: np.ndarray):
-    tmp = path.with_name(path.name + '.tmp')
-    with open(tmp, 'wb') as f: np.save(f, arr, allow_pickle=False)
-    os.replace(tmp, path)
-
+# %% ../../nbs/01_data/03_games.ipynb #db641dc1
 def _split_sizes(n: int) -> dict:
     n_valid = n_test = n // 10
     return {'train': n - n_valid - n_test, 'valid': n_valid, 'test': n_test}
@@ -115,9 +109,8 @@ def build_games(out_dir, n_random: int = 20_000, n_strong: int = 3_000, seed: in
             manifest['splits'][name] = {'kind': kind, 'games': len(gs), 'moves': int(len(gs.moves))}
             for f in FILES:
                 p = out / f'{name}_{f}.npy'
-                _save_npy(p, getattr(gs, f)); manifest['sha256'][p.name] = _sha256(p)
-    tmp = out / 'manifest.json.tmp'
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + '\n'); os.replace(tmp, out / 'manifest.json')
+                save_npy(p, getattr(gs, f)); manifest['sha256'][p.name] = sha256_file(p)
+    write_manifest(out, manifest)
     return out
 
 def load_games(path=None, verify: bool = True) -> dict:
@@ -125,17 +118,12 @@ def load_games(path=None, verify: bool = True) -> dict:
     from mamba_bys.core import data_dir
     path = Path(path) if path is not None else data_dir() / 'games'
     fix = "rebuild it with `mamba-bys data build --only games` (or build_games(folder))"
-    mf = path / 'manifest.json'
-    if not mf.is_file(): raise FileNotFoundError(f"no games dataset at {path} (manifest.json missing); {fix}")
-    try: manifest = json.loads(mf.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{mf} is corrupted ({e}); {fix}") from None
+    manifest = read_manifest(path, fix, 'games')
     out = {}
     for name in manifest['splits']:
         arrays = {}
         for f in FILES:
-            p = path / f'{name}_{f}.npy'
-            if not p.is_file(): raise FileNotFoundError(f"{p} is missing; {fix}")
-            if verify and _sha256(p) != manifest['sha256'][p.name]: raise ValueError(f"{p} is corrupted (its SHA-256 does not match manifest.json); {fix}")
+            p = checked_file(path, f'{name}_{f}.npy', manifest, fix, verify)
             try: arrays[f] = np.load(p, allow_pickle=False)
             except ValueError as e: raise ValueError(f"{p} is not a valid .npy file ({e}); {fix}") from None
         try: out[name] = GameSet(**arrays)

@@ -7,8 +7,9 @@ Docs: https://mamba-bys.github.io/mamba_bys/01_data/text.html.md"""
 # %% auto #0
 __all__ = ['stdlib_dir', 'list_text_files', 'text_corpus', 'split_of', 'build_text', 'load_text', 'hub_corpus']
 
-# %% ../../nbs/01_data/05_text.ipynb #64c73546
+# %% ../../nbs/01_data/05_text.ipynb #9e69c077
 from pathlib import Path
+from ..core import atomic_write_bytes, sha256_file, write_manifest, read_manifest, checked_file
 import hashlib, json, os, platform, sysconfig
 import numpy as np
 
@@ -58,13 +59,7 @@ def _unit_hash(relpath: str, seed: int, salt: str) -> float:
     h = hashlib.blake2b(f'{salt}:{seed}:{relpath}'.encode('utf-8'), digest_size=8).digest()
     return int.from_bytes(h, 'big') / 2**64
 
-# %% ../../nbs/01_data/05_text.ipynb #55943e0c
-def _sha256(p: Path) -> str: return hashlib.sha256(p.read_bytes()).hexdigest()
-
-def _atomic_write(path: Path, data: bytes):
-    tmp = path.with_name(path.name + '.tmp')
-    tmp.write_bytes(data); os.replace(tmp, path)
-
+# %% ../../nbs/01_data/05_text.ipynb #6693599c
 def _select(sizes: dict, budget: int, seed: int) -> list:
     "Whole files in hash order while they fit in `budget` bytes."
     chosen, total = [], 0
@@ -99,9 +94,9 @@ def build_text(out_dir, max_bytes: int = 4_000_000, valid_bytes: int = None, sou
         for rel in chosen:
             data = read(rel); blobs.append(data)
             listing.append([rel, offset, len(data)]); offset += len(data)
-        _atomic_write(out / f'{split}.bin', b''.join(blobs))
-        manifest['files'][split] = listing; manifest['sha256'][f'{split}.bin'] = _sha256(out / f'{split}.bin')
-    _atomic_write(out / 'manifest.json', (json.dumps(manifest, indent=0, sort_keys=True) + '\n').encode())
+        manifest['files'][split] = listing
+        manifest['sha256'][f'{split}.bin'] = sha256_file(atomic_write_bytes(out / f'{split}.bin', b''.join(blobs)))
+    write_manifest(out, manifest)
     return out
 
 def load_text(path=None, verify: bool = True) -> dict:
@@ -109,17 +104,13 @@ def load_text(path=None, verify: bool = True) -> dict:
     from mamba_bys.core import data_dir
     path = Path(path) if path is not None else data_dir() / 'text'
     fix = "rebuild it with `mamba-bys data build --only text` (or build_text(folder))"
-    mf = path / 'manifest.json'
-    if not mf.is_file(): raise FileNotFoundError(f"no text dataset at {path} (manifest.json missing); {fix}")
-    try: manifest = json.loads(mf.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{mf} is corrupted ({e}); {fix}") from None
+    manifest = read_manifest(path, fix, 'text')
     out = {}
     for split in ('train', 'valid'):
-        p = path / f'{split}.bin'
-        if not p.is_file(): raise FileNotFoundError(f"{p} is missing; {fix}")
+        p = checked_file(path, f'{split}.bin', manifest, fix, verify=False)
         expected = sum(n for _, _, n in manifest['files'][split])
         if p.stat().st_size != expected: raise ValueError(f"{p} has {p.stat().st_size} bytes but its manifest lists {expected}: corrupted or truncated; {fix}")
-        if verify and _sha256(p) != manifest['sha256'][p.name]: raise ValueError(f"{p} is corrupted (its SHA-256 does not match manifest.json); {fix}")
+        if verify: checked_file(path, p.name, manifest, fix)
         out[split] = np.fromfile(p, dtype=np.uint8)
     return out
 
