@@ -8,16 +8,16 @@ Docs: https://mamba-bys.github.io/mamba_bys/04_gaad/regions.html.md"""
 __all__ = ['REGION_MODES', 'check_roi_inputs', 'roi_align_ref', 'pool_regions', 'roi_align', 'grid_regions', 'GaadConfig',
            'region_boxes', 'check_frames', 'frames_to_tensor', 'GaadOutput', 'GaadEncoder']
 
-# %% ../../nbs/04_gaad/01_regions.ipynb #6571bbd3
+# %% ../../nbs/04_gaad/01_regions.ipynb #605e930f
 import math
 from dataclasses import dataclass
 from typing import NamedTuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..geometry.golden import golden_subdivide, phi_spiral_patches, PHI
+from ..geometry.golden import golden_subdivide, phi_spiral_patches, PHI, _as_count, _check_frame
 
-# %% ../../nbs/04_gaad/01_regions.ipynb #45c1bb2d
+# %% ../../nbs/04_gaad/01_regions.ipynb #00e37f14
 def _pair(name, v):
     v = (v, v) if isinstance(v, int) and not isinstance(v, bool) else tuple(v) if isinstance(v, (tuple, list)) else None
     if v is None or len(v) != 2 or not all(isinstance(i, int) and not isinstance(i, bool) and i >= 1 for i in v):
@@ -67,7 +67,7 @@ def check_roi_inputs(features, boxes, output_size, spatial_scale: float = 1.0, s
                          f"(features {H}x{W}, spatial_scale {spatial_scale:g}); clip boxes into the frame first")
     return boxes, (oh, ow)
 
-# %% ../../nbs/04_gaad/01_regions.ipynb #da85d6ea
+# %% ../../nbs/04_gaad/01_regions.ipynb #a5bb8bd7
 def _bilinear_ref(img, y: float, x: float):
     "Bilinear read of img (C, H, W) at (y, x) in pixel-centre coordinates, clamped to the border pixels."
     H, W = img.shape[-2:]
@@ -98,7 +98,7 @@ def roi_align_ref(features, boxes, output_size, spatial_scale: float = 1.0, samp
                 out[k, :, i, j] = acc / (sh * sw)
     return out
 
-# %% ../../nbs/04_gaad/01_regions.ipynb #b32e39b0
+# %% ../../nbs/04_gaad/01_regions.ipynb #8853d4fa
 def _axis_weights(lo, hi, n_out: int, n_pix: int, sampling_ratio: int):
     "(K, n_out, n_pix) averaged bilinear weights along one axis for boxes spanning [lo, hi) (K,) in map coordinates."
     size = hi - lo
@@ -139,10 +139,9 @@ def roi_align(features, boxes, output_size, spatial_scale: float = 1.0, sampling
         out[sel] = pool_regions(features[b:b + 1], boxes[sel, 1:], (oh, ow), spatial_scale, sampling_ratio)[0]
     return out
 
-# %% ../../nbs/04_gaad/01_regions.ipynb #71ab0b71
+# %% ../../nbs/04_gaad/01_regions.ipynb #4a5cf317
 def grid_regions(W: int, H: int, n: int) -> torch.Tensor:
     "Boxes (n, 4) int64 of a near-uniform grid of n cells tiling a W×H frame (row-major; rows differ by at most one cell)."
-    from mamba_bys.geometry.golden import _as_count, _check_frame
     W, H = _check_frame(W, H)
     n = _as_count('n', n, 1)
     if n > W * H: raise ValueError(f"cannot cut a {W}x{H} frame into n={n} non-empty regions; n must be <= {W * H}")
@@ -156,7 +155,7 @@ def grid_regions(W: int, H: int, n: int) -> torch.Tensor:
         boxes += [(edge(c, W, m), y0, edge(c + 1, W, m), y1) for c in range(m)]
     return torch.tensor(boxes, dtype=torch.long)
 
-# %% ../../nbs/04_gaad/01_regions.ipynb #db8c32f7
+# %% ../../nbs/04_gaad/01_regions.ipynb #944973b7
 REGION_MODES = ('gaad', 'grid', 'spiral')
 
 @dataclass
@@ -189,7 +188,7 @@ def region_boxes(W: int, H: int, config: GaadConfig) -> torch.Tensor:
     if config.region_mode == 'grid': return grid_regions(W, H, len(gaad))
     return phi_spiral_patches(W, H, len(gaad), shrink=math.sqrt(PHI))
 
-# %% ../../nbs/04_gaad/01_regions.ipynb #382c26ac
+# %% ../../nbs/04_gaad/01_regions.ipynb #f65d8fb3
 def check_frames(frames) -> torch.Tensor:
     "Validate frames (B, 3, H, W) or clips (B, T, 3, H, W) of floats in [0, 1]; return them as (B, T, 3, H, W)."
     if not isinstance(frames, torch.Tensor): raise TypeError(f"frames must be a torch.Tensor, got {type(frames).__name__}")
@@ -217,7 +216,7 @@ def frames_to_tensor(frames) -> torch.Tensor:
         raise ValueError(f"expected uint8 frames (..., H, W, 3), got {a.dtype} {tuple(a.shape)}")
     return a.movedim(-1, -3).float() / 255
 
-# %% ../../nbs/04_gaad/01_regions.ipynb #8f931135
+# %% ../../nbs/04_gaad/01_regions.ipynb #5ae77965
 class GaadOutput(NamedTuple):
     tokens: torch.Tensor      # (B, T, n, d): LayerNorm(appearance + motion + where), the sequence to model
     appearance: torch.Tensor  # (B, T, n, d)
