@@ -9,13 +9,13 @@ __all__ = ['SCANS', 'check_scan_inputs', 'selective_scan_step', 'selective_scan_
            'selective_scan_parallel', 'selective_scan_chunked', 'load_scan_kernel', 'scan_kernel',
            'selective_scan_kernel', 'selective_scan']
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #8f34a367
+# %% ../../nbs/02_mamba/00_scan.ipynb #78308c81
 import ctypes, hashlib, math, os, platform, shutil, subprocess, tempfile, warnings
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #4c286e6b
+# %% ../../nbs/02_mamba/00_scan.ipynb #358245d9
 def check_scan_inputs(x, delta, A, B, C, D=None, h0=None):
     "Raise a clear TypeError/ValueError for wrong types, dtypes, shapes, empty input or NaN; return (batch, L, d_inner, d_state)."
     named = dict(x=x, delta=delta, A=A, B=B, C=C)
@@ -42,7 +42,7 @@ def check_scan_inputs(x, delta, A, B, C, D=None, h0=None):
         if not bool(torch.isfinite(t).all()): raise ValueError(f"{k} contains NaN or infinite values; clean the input before the scan")
     return b, L, d, n
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #21a350d6
+# %% ../../nbs/02_mamba/00_scan.ipynb #6725df17
 def selective_scan_step(h, x_t, delta_t, A, B_t, C_t, D=None):
     "One recurrent step. h: (batch, d_inner, d_state); x_t, delta_t: (batch, d_inner); B_t, C_t: (batch, d_state). Returns (y_t, new h)."
     decay = torch.exp(delta_t.unsqueeze(-1) * A)                        # (b, d, n)
@@ -62,7 +62,7 @@ def selective_scan_ref(x, delta, A, B, C, D=None, h0=None, return_state=False):
     y = torch.stack(ys, 1)
     return (y, h) if return_state else y
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #160d653d
+# %% ../../nbs/02_mamba/00_scan.ipynb #edbaf452
 def random_scan_inputs(batch=2, length=7, d_inner=3, d_state=4, dtype=torch.float64, seed=0, with_h0=True):
     "Random scan inputs `(x, delta, A, B, C, D, h0)` shaped like a Mamba block's (for tests and benchmarks)."
     g = torch.Generator().manual_seed(seed)
@@ -76,7 +76,7 @@ def relative_error(a, b) -> float:
     "max |a - b| / max |b|: the error measure every scan is checked with."
     return float((a - b).abs().max() / b.abs().max().clamp_min(torch.finfo(b.dtype).tiny))
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #dd8dd11c
+# %% ../../nbs/02_mamba/00_scan.ipynb #23153c46
 def selective_scan_parallel(x, delta, A, B, C, D=None, h0=None, return_state=False):
     "Log-depth (Hillis–Steele) parallel scan over the affine maps h -> a h + u; same results as `selective_scan_ref`."
     b, L, d, n = check_scan_inputs(x, delta, A, B, C, D, h0)
@@ -92,7 +92,7 @@ def selective_scan_parallel(x, delta, A, B, C, D=None, h0=None, return_state=Fal
     if D is not None: y = y + D * x
     return (y, u[:, -1]) if return_state else y
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #7a20301e
+# %% ../../nbs/02_mamba/00_scan.ipynb #c4098c93
 def selective_scan_chunked(x, delta, A, B, C, D=None, h0=None, return_state=False, chunk=32):
     "Chunked scan: local scans inside chunks, states carried across chunks; same results as `selective_scan_ref`."
     if not isinstance(chunk, int) or isinstance(chunk, bool) or chunk < 1:
@@ -120,7 +120,7 @@ def selective_scan_chunked(x, delta, A, B, C, D=None, h0=None, return_state=Fals
     if D is not None: y = y + D * x
     return (y, s) if return_state else y
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #6df52476
+# %% ../../nbs/02_mamba/00_scan.ipynb #5f5c7e32
 _KERNEL_SRC = r'''
 #include <cmath>
 #include <cstdint>
@@ -240,7 +240,7 @@ DEFINE(float, f32)
 DEFINE(double, f64)
 '''
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #138f1ab9
+# %% ../../nbs/02_mamba/00_scan.ipynb #6a90f900
 _FLAG_SETS = (['-O3', '-march=native', '-ffast-math'], ['-O3', '-ffast-math'], ['-O2'])
 
 def _kernel_cache_dir() -> Path:
@@ -298,7 +298,7 @@ def scan_kernel():
     if not _KERNEL_TRIED: _KERNEL, _KERNEL_TRIED = load_scan_kernel(), True
     return _KERNEL
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #675656aa
+# %% ../../nbs/02_mamba/00_scan.ipynb #4a4e9379
 _CHUNK, _BLOCK = 64, 32   # checkpoint every _CHUNK positions; a work item holds _BLOCK channels
 
 def _ptr(t): return None if t is None else t.data_ptr()
@@ -344,7 +344,7 @@ def selective_scan_kernel(x, delta, A, B, C, D=None, h0=None, return_state=False
     if D is not None: y = y + D * x
     return (y, h) if return_state else y
 
-# %% ../../nbs/02_mamba/00_scan.ipynb #f7ca3087
+# %% ../../nbs/02_mamba/00_scan.ipynb #6b53088b
 def selective_scan(x, delta, A, B, C, D=None, h0=None, return_state=False):
     "The fast selective scan the models use: the C++ kernel on CPU float32/float64, else the chunked scan. Same results as `selective_scan_ref`."
     if (isinstance(x, torch.Tensor) and x.device.type == 'cpu' and x.dtype in (torch.float32, torch.float64)
