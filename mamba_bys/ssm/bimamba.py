@@ -7,18 +7,19 @@ Docs: https://mamba-bys.github.io/mamba_bys/02_mamba/bimamba.html.md"""
 # %% auto #0
 __all__ = ['as_prefix_len', 'backward_mask', 'BiMambaBlock']
 
-# %% ../../nbs/02_mamba/02_bimamba.ipynb #f230caeb
+# %% ../../nbs/02_mamba/02_bimamba.ipynb #3b9e60e9
+import numbers
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .scan import selective_scan
 from .mamba import MambaConfig, MambaBlock, check_sequence_input, BI_MODES, BI_COMBINES
 
-# %% ../../nbs/02_mamba/02_bimamba.ipynb #bce4ac62
+# %% ../../nbs/02_mamba/02_bimamba.ipynb #52f70ee8
 def as_prefix_len(prefix_len, batch: int, L: int, device=None) -> torch.Tensor:
     "`prefix_len` (an int, or a (batch,) integer tensor) as a (batch,) LongTensor, checked to lie in 0..L."
     if isinstance(prefix_len, bool): raise TypeError("prefix_len must be an int or a (batch,) integer tensor, got a bool")
-    if isinstance(prefix_len, int): prefix_len = torch.full((batch,), prefix_len, dtype=torch.long, device=device)
+    if isinstance(prefix_len, numbers.Integral): prefix_len = torch.full((batch,), prefix_len, dtype=torch.long, device=device)
     if not isinstance(prefix_len, torch.Tensor):
         raise TypeError(f"prefix_len must be an int or a (batch,) integer tensor, got {type(prefix_len).__name__}")
     if prefix_len.is_floating_point() or prefix_len.dtype == torch.bool:
@@ -35,7 +36,7 @@ def backward_mask(mask, prefix_len, batch: int, L: int, device=None):
     pm = torch.arange(L, device=device)[None] < as_prefix_len(prefix_len, batch, L, device)[:, None]
     return pm if mask is None else mask & pm
 
-# %% ../../nbs/02_mamba/02_bimamba.ipynb #f37f5ba9
+# %% ../../nbs/02_mamba/02_bimamba.ipynb #66c06b08
 class BiMambaBlock(nn.Module):
     "Bidirectional Mamba mixer: `mode` in ('shared', 'tied_proj', 'separate'), `combine` in ('add', 'gate', 'concat')."
     def __init__(self, config: MambaConfig, mode: str = None, combine: str = None):
@@ -56,8 +57,6 @@ class BiMambaBlock(nn.Module):
             self.concat_proj = nn.Linear(2 * d, d, bias=False)
             with torch.no_grad(): self.concat_proj.weight.copy_(torch.cat([torch.eye(d), torch.eye(d)], 1))  # = add at the start
 
-    @property
-    def core_b(self) -> MambaBlock: return self.fwd if self.mode == 'shared' else self.bwd
     @property
     def out_proj_b(self): return self.bwd.out_proj if self.mode == 'separate' else self.fwd.out_proj
 
