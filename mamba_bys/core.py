@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-# %% ../nbs/00_core.ipynb #6ffd9675
+# %% ../nbs/00_core.ipynb #3d54c7a7
 IN_TEST = bool(os.environ.get('IN_TEST'))
+# nbdev-test runs one notebook per core; torch threads on top of that only fight over the cores.
+if IN_TEST: torch.set_num_threads(1)
 
 def full_or_test(full, test):
     "`test` when running under `nbdev-test` (`IN_TEST` set), else `full`: how lessons shrink their work."
