@@ -6,7 +6,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/05_training/qcontrol.html.md"""
 
 # %% auto #0
 __all__ = ['LOSS_TRENDS', 'GRAD_TRENDS', 'QConfig', 'discretise_state', 'describe_state', 'get_momentum', 'set_momentum',
-           'QController']
+           'QController', 'reward_by_lr_factor']
 
 # %% ../../nbs/05_training/02_qcontrol.ipynb #aaa5545f
 import math, random
@@ -156,3 +156,11 @@ class QController(Callback):
         v, s, g = st['rng']; self.rng.setstate((v, tuple(s), g))
         self.window = [tuple(w) for w in st['window']]; self.prev = None if st['prev'] is None else tuple(st['prev'])
         self.state, self.action, self.momentum, self.n_decisions, self.log = st['state'], st['action'], st['momentum'], st['n_decisions'], st['log']
+
+# %% ../../nbs/05_training/02_qcontrol.ipynb #ca3f5af2
+def reward_by_lr_factor(controller: QController) -> dict:
+    "Mean and count of the rewards earned by each learning-rate factor, from the controller's log."
+    out = {}
+    for prev, nxt in zip(controller.log, controller.log[1:]):
+        if 'reward' in nxt: out.setdefault(controller.actions[prev['action']][0], []).append(nxt['reward'])
+    return {f: (float(np.mean(r)), len(r)) for f, r in sorted(out.items())}
