@@ -10,8 +10,8 @@ __all__ = ['SCHEDULES', 'OPTIMIZERS', 'PRECISIONS', 'EVENTS', 'TrainConfig', 'lr
            'get_rng_state', 'set_rng_state', 'NonFiniteLossError', 'Learner', 'check_state_matches', 'make_optimizer',
            'in_notebook', 'smooth', 'ProgressCallback', 'LivePlotCallback', 'GradStatsCallback', 'plot_grad_layers']
 
-# %% ../../nbs/05_training/00_learner.ipynb #259fb2be
-import contextlib, math, random, warnings
+# %% ../../nbs/05_training/00_learner.ipynb #9558d781
+import contextlib, math, random, time, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 from typing import Callable, Optional
@@ -431,7 +431,7 @@ def make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
     if cfg.optimizer == 'sgd': return torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum)
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.momentum, 0.999))
 
-# %% ../../nbs/05_training/00_learner.ipynb #6ffa74e0
+# %% ../../nbs/05_training/00_learner.ipynb #17a3f2f6
 def in_notebook() -> bool:
     "True inside a Jupyter kernel (where figures can be updated in place)."
     try:
@@ -448,23 +448,37 @@ def smooth(xs, beta: float = 0.9) -> np.ndarray:
 
 class ProgressCallback(Callback):
     "A tqdm bar over the optimiser steps with the smoothed loss (rank 0 only; off when `config.progress` is False)."
-    order, bar = 90, None
+    order, bar, handle = 90, None, None
     def before_fit(self):
-        self.bar = None
+        self.bar, self.handle = None, None
         if not (self.learner.config.progress and self.learner.is_main): return
-        from tqdm.auto import tqdm
-        self.bar = tqdm(total=self.learner.total_steps, initial=self.learner.step, desc='train', leave=True)
-        self.avg, self.n = 0., 0
+        kw = dict(total=self.learner.total_steps, initial=self.learner.step, desc='train')
+        self.avg, self.n, self.t0, self.step0 = 0., 0, time.time(), self.learner.step
+        if in_notebook():   # a widget, replaced by a one-line summary at the end (saved notebooks keep the summary)
+            from tqdm.notebook import tqdm
+            from IPython.display import display
+            self.bar = tqdm(display=False, **kw)
+            self.handle = display(self.bar.container, display_id=True)
+        else:
+            from tqdm.auto import tqdm
+            self.bar = tqdm(leave=True, **kw)
+    def postfix(self) -> dict:
+        post = {'loss': f'{self.avg / (1 - 0.9 ** self.n):.4f}' if self.n else 'n/a', 'lr': f"{self.learner.opt.param_groups[0]['lr']:.2e}"}
+        if self.learner.history['valid']: post['valid'] = f"{self.learner.history['valid'][-1]['loss']:.4f}"
+        return post
     def after_step(self):
         if self.bar is None: return
         self.bar.update(self.learner.step - self.bar.n)
         self.n += 1; self.avg = 0.9 * self.avg + 0.1 * self.learner.loss_value
-        if self.learner.step % self.learner.config.log_every == 0 or self.learner.done:
-            post = {'loss': f'{self.avg / (1 - 0.9 ** self.n):.4f}', 'lr': f"{self.learner.opt.param_groups[0]['lr']:.2e}"}
-            if self.learner.history['valid']: post['valid'] = f"{self.learner.history['valid'][-1]['loss']:.4f}"
-            self.bar.set_postfix(post, refresh=False)
+        if self.learner.step % self.learner.config.log_every == 0 or self.learner.done: self.bar.set_postfix(self.postfix(), refresh=False)
     def after_fit(self):
-        if self.bar is not None: self.bar.close(); self.bar = None
+        if self.bar is None: return
+        self.bar.close(); self.bar = None
+        if self.handle is not None:
+            dt = time.time() - self.t0
+            summary = (f"train: {self.learner.step - self.step0} steps in {dt:.1f} s, step {self.learner.step}/{self.learner.total_steps}, "
+                       + ', '.join(f'{k} {v}' for k, v in self.postfix().items()))
+            self.handle.update({'text/plain': summary}, raw=True)
     on_error = after_fit
 
 class LivePlotCallback(Callback):
