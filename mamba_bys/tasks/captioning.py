@@ -104,23 +104,24 @@ def with_overrides(config, cls, overrides: dict):
     if bad: raise TypeError(f"unknown {cls.__name__} field(s) {bad}; the fields are {sorted(names)}")
     return replace(config, **overrides)
 
-# %% ../../nbs/06_evaluation/01_captioning.ipynb #53c20fac
+# %% ../../nbs/06_evaluation/01_captioning.ipynb #53ef9b3f
 CAPTION_DATASETS = ('sprites', 'pokemon')
 
 @dataclass
 class CaptionConfig:
-    "A captioning run. Defaults: about 10 minutes on a 2-core CPU (seconds under IN_TEST)."
+    "A captioning run. Defaults: about 12 minutes on one CPU core (seconds under IN_TEST)."
     dataset: str = 'sprites'        # 'sprites' (shipped in data/) | 'pokemon' (PixelBytes-Pokemon, needs the Hub once)
     direction: str = 'bi_shared'    # 'uni' | 'bi_separate' | 'bi_shared'
     d_model: int = full_or_test(64, 16)
     n_layers: int = full_or_test(2, 1)
     d_state: int = full_or_test(16, 4)
-    steps: int = full_or_test(500, 4)
+    steps: int = full_or_test(900, 4)
     batch_size: int = full_or_test(32, 8)
     lr: float = 4e-3
     weight_decay: float = 0.01
     seed: int = 0
     max_new_tokens: int = full_or_test(64, 12)   # longest caption generated (sprite captions are < 60 bytes)
+    n_train: Optional[int] = full_or_test(None, 64) # training examples used (None: the whole split)
     n_eval: Optional[int] = full_or_test(None, 8) # test examples captioned (None: the whole split)
     eval_every: Optional[int] = None              # steps between validation losses (None: 4 times per run)
     out_dir: str = 'runs/caption'
@@ -134,8 +135,10 @@ class CaptionConfig:
         for k in ('d_model', 'n_layers', 'd_state', 'steps', 'batch_size', 'max_new_tokens'):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"CaptionConfig.{k} must be a positive int, got {v!r}")
-        if self.n_eval is not None and (isinstance(self.n_eval, bool) or not isinstance(self.n_eval, int) or self.n_eval < 1):
-            raise ValueError(f"CaptionConfig.n_eval must be a positive int or None (the whole split), got {self.n_eval!r}")
+        for k in ('n_train', 'n_eval'):
+            v = getattr(self, k)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+                raise ValueError(f"CaptionConfig.{k} must be a positive int or None (the whole split), got {v!r}")
 
 # %% ../../nbs/06_evaluation/01_captioning.ipynb #1a6120d3
 def load_caption_data(dataset: str = 'sprites', offline: Optional[bool] = None):
@@ -205,7 +208,7 @@ def attribute_accuracy(hypotheses: list, rows) -> dict:
         for a in ATTRIBUTES: right[a] += got.get(a) == row[a]
     return {a: right[a] / max(len(hypotheses), 1) for a in ATTRIBUTES}
 
-# %% ../../nbs/06_evaluation/01_captioning.ipynb #b1ec34f2
+# %% ../../nbs/06_evaluation/01_captioning.ipynb #0bd84722
 def _examples(split):
     from mamba_bys.data.loaders import caption_examples
     return caption_examples(split)
@@ -228,7 +231,8 @@ def train(config: Optional[CaptionConfig] = None, **overrides) -> dict:
     ds = load_caption_data(cfg.dataset, cfg.offline)
     g = seed_everything(cfg.seed)
     from mamba_bys.data.loaders import make_loader
-    train_dl = make_loader(_examples(ds['train']), cfg.batch_size, shuffle=True, seed=cfg.seed)
+    tr = ds['train'] if cfg.n_train is None else ds['train'].select(range(min(cfg.n_train, len(ds['train']))))
+    train_dl = make_loader(_examples(tr), cfg.batch_size, shuffle=True, seed=cfg.seed)
     valid = ds['valid'].select(range(min(len(ds['valid']), max(4 * cfg.batch_size, 8))))
     valid_dl = make_loader(_examples(valid), cfg.batch_size, shuffle=False)
     model = ByteLM(direction_config(cfg.direction, cfg.d_model, cfg.n_layers, cfg.d_state))
