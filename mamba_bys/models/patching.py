@@ -168,7 +168,7 @@ def next_byte_entropy(model: nn.Module, data: bytes, window: int = 4096, context
     finally: model.train(was_training)
     return out
 
-# %% ../../nbs/06_evaluation/05_patching.ipynb #26246615
+# %% ../../nbs/06_evaluation/05_patching.ipynb #ca4aa274
 def _glyph(unit: bytes) -> str:
     if unit == b'\n': return '⏎'
     if unit == b'\t': return '⇥'
@@ -191,7 +191,7 @@ def plot_patches(data: bytes, entropies, boundaries, width: int = 48, ax=None, c
         pos.append((i, k, row, col)); col += k; i += k
         if data[i - k:i] == b'\n': row, col = row + 1, 0
     n_rows = (pos[-1][2] + 1) if pos else 1
-    if ax is None: _, ax = plt.subplots(figsize=(width * 0.22 + 1, n_rows * 0.32 + 0.8))
+    if ax is None: _, ax = plt.subplots(figsize=(width * 0.2 + 1.5, n_rows * 0.2 + 0.7))
     cm = plt.get_cmap(cmap)
     bset = set(np.asarray(boundaries).tolist())
     for i, k, r, c in pos:
