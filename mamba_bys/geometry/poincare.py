@@ -9,11 +9,11 @@ __all__ = ['MIN_NORM', 'BALL_EPS', 'ARTANH_EPS', 'as_positive', 'safe_norm', 'ar
            'mobius_add', 'mobius_sub', 'mobius_scalar_mul', 'mobius_matvec', 'expmap0', 'logmap0', 'expmap', 'logmap',
            'dist', 'dist0', 'gyromidpoint']
 
-# %% ../../nbs/03_wubu/00_poincare.ipynb #e6755511
+# %% ../../nbs/03_wubu/00_poincare.ipynb #b411bab9
 import torch
 from torch import Tensor
 
-# %% ../../nbs/03_wubu/00_poincare.ipynb #a90104a1
+# %% ../../nbs/03_wubu/00_poincare.ipynb #d0eeae86
 def as_positive(value, like: Tensor, name: str = 'c') -> Tensor:
     "`value` (a number or tensor, gradients kept) as a tensor with `like`'s dtype and device; raises unless every entry is finite and > 0."
     if isinstance(value, bool) or not isinstance(value, (int, float, Tensor)):
@@ -32,7 +32,7 @@ def _check_vec(x, name: str = 'x') -> Tensor:
     if x.dim() == 0: raise ValueError(f"{name} must have a last dimension holding the coordinates, got a scalar")
     return x
 
-# %% ../../nbs/03_wubu/00_poincare.ipynb #1485b5db
+# %% ../../nbs/03_wubu/00_poincare.ipynb #ceacefb3
 MIN_NORM = 1e-15
 BALL_EPS = {torch.float32: 4e-3, torch.float64: 1e-5, torch.float16: 1e-2, torch.bfloat16: 1e-2}
 ARTANH_EPS = {torch.float32: 1e-7, torch.float64: 1e-15, torch.float16: 1e-3, torch.bfloat16: 1e-2}
@@ -52,7 +52,7 @@ def ball_radius(c) -> Tensor:
     like = c if isinstance(c, Tensor) and c.is_floating_point() else torch.zeros(())
     return as_positive(c, like).rsqrt()
 
-# %% ../../nbs/03_wubu/00_poincare.ipynb #8476e267
+# %% ../../nbs/03_wubu/00_poincare.ipynb #1dbb992c
 def project(x: Tensor, c=1.0) -> Tensor:
     "Pull `x` back to Euclidean norm at most (1 − ε)/√c (ε from `BALL_EPS`): strictly inside the ball."
     _check_vec(x); c = as_positive(c, x, 'c')
@@ -66,7 +66,7 @@ def lambda_x(x: Tensor, c=1.0, keepdim: bool = True) -> Tensor:
     lam = 2 / (1 - c * x.pow(2).sum(-1, keepdim=True)).clamp_min(MIN_NORM)
     return lam if keepdim else lam.squeeze(-1)
 
-# %% ../../nbs/03_wubu/00_poincare.ipynb #8fc3ff3a
+# %% ../../nbs/03_wubu/00_poincare.ipynb #3db132d7
 def mobius_add(x: Tensor, y: Tensor, c=1.0) -> Tensor:
     "Möbius addition x ⊕_c y (both projected into the ball; the result is too)."
     c = as_positive(c, _check_vec(x), 'c'); _check_vec(y, 'y')
@@ -81,7 +81,7 @@ def mobius_sub(x: Tensor, y: Tensor, c=1.0) -> Tensor:
     "x ⊖ y = x ⊕ (−y)."
     return mobius_add(x, -y, c)
 
-# %% ../../nbs/03_wubu/00_poincare.ipynb #11e70a74
+# %% ../../nbs/03_wubu/00_poincare.ipynb #91f25e40
 def mobius_scalar_mul(r, x: Tensor, c=1.0) -> Tensor:
     "r ⊗_c x: scale the hyperbolic distance of `x` from the origin by `r` (a number or broadcastable tensor)."
     c = as_positive(c, _check_vec(x), 'c'); x = project(x, c); sc = c.sqrt()
@@ -99,7 +99,7 @@ def mobius_matvec(m: Tensor, x: Tensor, c=1.0) -> Tensor:
     xn, mxn = safe_norm(x), safe_norm(mx)
     return project(torch.tanh(mxn / xn * artanh(sc * xn)) * mx / (mxn * sc), c)
 
-# %% ../../nbs/03_wubu/00_poincare.ipynb #6bb8eae8
+# %% ../../nbs/03_wubu/00_poincare.ipynb #26ed5263
 def expmap0(v: Tensor, c=1.0, s=1.0) -> Tensor:
     "exp₀(s·v): the point reached from the origin with tangent vector `v` scaled by `s`."
     c = as_positive(c, _check_vec(v, 'v'), 'c'); v = v * as_positive(s, v, 's'); sc = c.sqrt()
@@ -125,7 +125,7 @@ def logmap(x: Tensor, y: Tensor, c=1.0, s=1.0) -> Tensor:
     sub = mobius_add(-project(x, c), y, c); n = safe_norm(sub)
     return 2 / (sc * lambda_x(x, c)) * artanh(sc * n) * sub / n / as_positive(s, sub, 's')
 
-# %% ../../nbs/03_wubu/00_poincare.ipynb #8a578f9c
+# %% ../../nbs/03_wubu/00_poincare.ipynb #d7077edc
 def dist(x: Tensor, y: Tensor, c=1.0, keepdim: bool = False) -> Tensor:
     "Geodesic distance between `x` and `y` in the ball of curvature −c."
     c = as_positive(c, _check_vec(x), 'c'); sc = c.sqrt()

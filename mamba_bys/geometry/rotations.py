@@ -8,12 +8,12 @@ Docs: https://mamba-bys.github.io/mamba_bys/03_wubu/rotations.html.md"""
 __all__ = ['skew_from_params', 'so_n_exp', 'cayley', 'SORotation', 'quat_mul', 'quat_conj', 'quat_normalize', 'quat_left_matrix',
            'quat_right_matrix', 'quat_to_matrix3', 'QuaternionRotation', 'make_rotation']
 
-# %% ../../nbs/03_wubu/01_rotations.ipynb #75092373
+# %% ../../nbs/03_wubu/01_rotations.ipynb #fd06ac81
 import math
 import torch
 from torch import nn, Tensor
 
-# %% ../../nbs/03_wubu/01_rotations.ipynb #28593fd0
+# %% ../../nbs/03_wubu/01_rotations.ipynb #08b7a8c8
 def skew_from_params(params: Tensor, n: int) -> Tensor:
     "The skew-symmetric n×n matrix whose strict upper triangle holds `params` (..., n(n−1)/2)."
     if params.shape[-1] != n * (n - 1) // 2:
@@ -32,7 +32,7 @@ def cayley(a: Tensor) -> Tensor:
     eye = torch.eye(a.shape[-1], dtype=a.dtype, device=a.device).expand_as(a)
     return torch.linalg.solve(eye - a, eye + a)
 
-# %% ../../nbs/03_wubu/01_rotations.ipynb #030c8e85
+# %% ../../nbs/03_wubu/01_rotations.ipynb #9f842f66
 def _check_last_dim(x: Tensor, dim: int, who: str):
     if not isinstance(x, Tensor) or not x.is_floating_point():
         raise TypeError(f"{who} expects a floating tensor, got {type(x).__name__ if not isinstance(x, Tensor) else x.dtype}")
@@ -58,7 +58,7 @@ class SORotation(nn.Module):
 
     def extra_repr(self): return f"dim={self.dim}, method={self.method!r}"
 
-# %% ../../nbs/03_wubu/01_rotations.ipynb #83caa8a5
+# %% ../../nbs/03_wubu/01_rotations.ipynb #2ecbfab3
 def quat_mul(p: Tensor, q: Tensor) -> Tensor:
     "Hamilton product of quaternions (..., 4) stored as (w, x, y, z)."
     if p.shape[-1] != 4 or q.shape[-1] != 4: raise ValueError(f"quaternions have 4 components, got {p.shape[-1]} and {q.shape[-1]}")
@@ -90,7 +90,7 @@ def quat_to_matrix3(q: Tensor) -> Tensor:
     "The 3×3 rotation v ↦ q v q̄ of a unit quaternion `q` (..., 4)."
     return (quat_left_matrix(q) @ quat_right_matrix(quat_conj(q)))[..., 1:, 1:]
 
-# %% ../../nbs/03_wubu/01_rotations.ipynb #c6446cc0
+# %% ../../nbs/03_wubu/01_rotations.ipynb #d0e8f9bc
 class QuaternionRotation(nn.Module):
     "A learnable rotation of R^dim (dim a multiple of 4): v ↦ p v q per block of 4, p and q unit quaternions."
     def __init__(self, dim: int):
@@ -113,7 +113,7 @@ class QuaternionRotation(nn.Module):
 
     def extra_repr(self): return f"dim={self.dim}"
 
-# %% ../../nbs/03_wubu/01_rotations.ipynb #ebcfe77a
+# %% ../../nbs/03_wubu/01_rotations.ipynb #43aaf706
 def make_rotation(kind: str, dim: int) -> nn.Module:
     "A rotation layer by name: 'so_n' (matrix exp), 'cayley', 'quat' (dim multiple of 4) or 'identity'."
     if kind == 'so_n': return SORotation(dim, 'exp')
