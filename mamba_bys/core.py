@@ -14,10 +14,20 @@ from pathlib import Path
 import numpy as np
 import torch
 
-# %% ../nbs/00_core.ipynb #3d54c7a7
+# %% ../nbs/00_core.ipynb #0933dfb9
 IN_TEST = bool(os.environ.get('IN_TEST'))
 # nbdev-test runs one notebook per core; torch threads on top of that only fight over the cores.
 if IN_TEST: torch.set_num_threads(1)
+
+def _derandomize_hypothesis_on_ci():
+    "On CI (`CI` set) property tests draw the same examples every run, so a run is reproducible; locally they explore."
+    if not os.environ.get('CI'): return
+    try: from hypothesis import settings
+    except ImportError: return
+    settings.register_profile('ci', derandomize=True, deadline=None)
+    settings.load_profile('ci')
+
+if IN_TEST: _derandomize_hypothesis_on_ci()
 
 def full_or_test(full, test):
     "`test` when running under `nbdev-test` (`IN_TEST` set), else `full`: how lessons shrink their work."
