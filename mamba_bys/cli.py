@@ -35,7 +35,7 @@ def differing_files(a: Path, b: Path) -> list:
     return sorted(str(f) for f in files
                   if not ((a / f).is_file() and (b / f).is_file() and filecmp.cmp(a / f, b / f, shallow=False)))
 
-# %% ../nbs/07_cli.ipynb #11dab8ad
+# %% ../nbs/07_cli.ipynb #1d3fff68
 def _cmd_data(args):
     only = tuple(args.only.split(',')) if args.only else DATASETS
     if args.check:
@@ -52,8 +52,9 @@ def _cmd_data(args):
     return 0
 
 def _cmd_bench(args):
-    from mamba_bys.bench import run_bench, format_table
-    print(format_table(run_bench(parts=tuple(args.parts or ('scan', 'model', 'generate')), quick=args.quick)))
+    from mamba_bys.bench import run_bench, format_table, bench_targets
+    df = run_bench(parts=tuple(args.parts or ('scan', 'model', 'generate')), quick=args.quick)
+    print(format_table(df)); print(); print(bench_targets(df))
     return 0
 
 # %% ../nbs/07_cli.ipynb #03f44c37
