@@ -34,7 +34,7 @@ def matched_widths(d_model: int, n_layers: int, d_state: int, directions=DIRECTI
         out[d] = min(cands, key=lambda w: (abs(params_of(d, w, n_layers, d_state) - target), abs(w - d_model)))
     return out
 
-# %% ../../nbs/06_evaluation/03_comparison.ipynb #66a26d73
+# %% ../../nbs/06_evaluation/03_comparison.ipynb #aa7f6acb
 TASK_METRICS = {'caption': ('bleu4', 'valid_loss'), 'othello': ('legal_move_rate', 'win_rate_random', 'valid_loss')}
 
 @dataclass
@@ -94,7 +94,9 @@ def run_comparison(config: Optional[ComparisonConfig] = None, **overrides) -> li
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor, as_completed
         with ProcessPoolExecutor(cfg.workers, mp_context=mp.get_context('spawn')) as ex:
-            futs = [ex.submit(run_one, *j, threads=1) for j in jobs]
+            import importlib  # the module's own function: a notebook's __main__ copy cannot be pickled to the workers
+            work = importlib.import_module('mamba_bys.tasks.comparison').run_one
+            futs = [ex.submit(work, *j, threads=1) for j in jobs]
             for f in as_completed(futs): rows.append(f.result()); _print_row(rows[-1])
     order = {j[:3]: i for i, j in enumerate(jobs)}
     rows.sort(key=lambda r: order[(r['task'], r['direction'], r['seed'])])
