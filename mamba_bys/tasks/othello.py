@@ -201,17 +201,17 @@ def match_result(model: ByteLM, opponent, n_games: int, seed: int = 0, mark_lega
     return {'win_rate': wr.rate, 'low': wr.low, 'high': wr.high, 'wins': wr.wins, 'draws': wr.draws, 'losses': wr.losses,
             'n_games': wr.n_games, 'by_colour': {c: v.rate for c, v in wr.by_colour.items()}}
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #74751589
+# %% ../../nbs/06_evaluation/02_othello.ipynb #ed310573
 OPPONENTS = {'random': random_player, 'greedy': greedy_player}
 
 @dataclass
 class OthelloConfig:
-    "An Othello move-model run. Defaults: about 10 minutes on a 2-core CPU (seconds under IN_TEST)."
+    "An Othello move-model run. Defaults: about 15 minutes on one CPU core (seconds under IN_TEST)."
     direction: str = 'bi_shared'     # 'uni' | 'bi_separate' | 'bi_shared'
     d_model: int = full_or_test(64, 16)
     n_layers: int = full_or_test(2, 1)
     d_state: int = full_or_test(8, 4)
-    steps: int = full_or_test(1500, 4)
+    steps: int = full_or_test(2500, 4)
     batch_size: int = full_or_test(64, 8)
     lr: float = 4e-3
     weight_decay: float = 0.01
