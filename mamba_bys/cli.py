@@ -102,8 +102,8 @@ def _cmd_train(args):
     return 0
 
 def _checkpoint_module(path):
-    from mamba_bys.tasks.captioning import checkpoint_task
-    if not Path(path).is_file(): raise FileNotFoundError(f"no checkpoint at {path}; train one with `mamba-bys train caption` (or othello)")
+    from mamba_bys.tasks.runs import checkpoint_task
+    if not Path(path).is_file(): raise FileNotFoundError(f"no checkpoint at {path}; train one with `mamba-bys train caption` (or othello, video, bytelm)")
     return task_module(checkpoint_task(path))
 
 def _cmd_eval(args):

@@ -17,7 +17,8 @@ import numpy as np
 import torch
 from ..core import IN_TEST, full_or_test
 from ..models.bytelm import ByteLM
-from .captioning import DIRECTIONS, check_direction, direction_config, count_params, write_json, with_overrides
+from .captioning import DIRECTIONS, check_direction, direction_config
+from .runs import count_params, write_json, with_overrides
 
 # %% ../../nbs/06_evaluation/03_comparison.ipynb #35864dc8
 def params_of(direction: str, d_model: int, n_layers: int, d_state: int) -> int:

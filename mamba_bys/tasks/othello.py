@@ -26,8 +26,8 @@ from ..othello import (BLACK, WHITE, EMPTY, PASS, Board, random_player, greedy_p
 from ..models.bytelm import ByteLM
 from ..training.learner import Learner, TrainConfig
 from ..metrics import legal_move_rate, win_rate, alternate_colours
-from .captioning import (DIRECTIONS, check_direction, direction_config, count_params,
-                                        save_task_checkpoint, load_task_model, write_json, with_overrides)
+from .captioning import DIRECTIONS, check_direction, direction_config
+from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #8d1752fd
 LEGAL_CODE, EMPTY_CODE, OWN_CODE, OPP_CODE = 0, 1, 2, 3   # square byte = 64 * code + square
