@@ -196,6 +196,6 @@ def load_bytelm(path, map_location='cpu') -> ByteLM:
     ck = torch.load(path, map_location=map_location, weights_only=True)
     if not isinstance(ck, dict) or ck.get('kind') != 'mamba_bys.ByteLM':
         raise ValueError(f"{path} is not a ByteLM checkpoint written by save_bytelm")
-    model = ByteLM(MambaConfig(**ck['config']))
+    model = ByteLM(MambaConfig.from_saved(ck['config']))
     model.load_state_dict(ck['state_dict'])
     return model

@@ -12,8 +12,8 @@ import numbers
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .scan import selective_scan
-from .mamba import MambaConfig, MambaBlock, check_sequence_input, BI_MODES, BI_COMBINES
+from .scan import selective_scan, selective_scan_bidirectional
+from .mamba import MambaConfig, MambaBlock, check_sequence_input, BI_MODES, BI_COMBINES, BI_FEATURES
 
 # %% ../../nbs/02_mamba/02_bimamba.ipynb #52f70ee8
 def as_prefix_len(prefix_len, batch: int, L: int, device=None) -> torch.Tensor:
@@ -38,14 +38,17 @@ def backward_mask(mask, prefix_len, batch: int, L: int, device=None):
 
 # %% ../../nbs/02_mamba/02_bimamba.ipynb #66c06b08
 class BiMambaBlock(nn.Module):
-    "Bidirectional Mamba mixer: `mode` in ('shared', 'tied_proj', 'separate'), `combine` in ('add', 'gate', 'concat')."
-    def __init__(self, config: MambaConfig, mode: str = None, combine: str = None):
+    """Bidirectional Mamba mixer: `mode` in ('shared', 'tied_proj', 'separate'), `combine` in ('add', 'gate', 'concat');
+    the shared mode's `features` are computed 'once' (read both ways) or for a 'mirror'ed sequence."""
+    def __init__(self, config: MambaConfig, mode: str = None, combine: str = None, features: str = None):
         super().__init__()
         if not isinstance(config, MambaConfig): raise TypeError(f"BiMambaBlock needs a MambaConfig, got {type(config).__name__}")
-        mode, combine = mode or config.bi_mode, combine or config.bi_combine
+        mode, combine, features = mode or config.bi_mode, combine or config.bi_combine, features or config.bi_features
         if mode not in BI_MODES: raise ValueError(f"mode must be one of {BI_MODES}, got {mode!r}")
         if combine not in BI_COMBINES: raise ValueError(f"combine must be one of {BI_COMBINES}, got {combine!r}")
+        if features not in BI_FEATURES: raise ValueError(f"features must be one of {BI_FEATURES}, got {features!r}")
         self.config, self.mode, self.combine = config, mode, combine
+        self.features = features if mode == 'shared' else 'mirror'   # the other modes' directions have their own conv
         self.fwd = MambaBlock(config)
         if mode != 'shared': self.bwd = MambaBlock(config)
         if mode == 'tied_proj': del self.bwd.in_proj, self.bwd.out_proj  # the forward direction's are used
@@ -78,7 +81,22 @@ class BiMambaBlock(nn.Module):
         b, L, _ = u.shape
         bmask = backward_mask(mask, prefix_len, b, L, u.device)
         flip = lambda t: t.flip(1)
-        if self.mode == 'shared':
+        if self.features == 'once':
+            x, z = self.fwd.project_in(u)                                   # one in_proj
+            xc, delta, B, C = self.fwd.ssm_inputs(x, mask)                  # one conv, x_proj, dt_proj: read both ways
+            A, D, pf = self.fwd.A, self.fwd.D, self.fwd.out_proj
+            if self.combine == 'add' and pf.bias is None:                   # the directions' sum is all we need
+                res = selective_scan_bidirectional(xc, delta, A, B, C, D, bmask, return_state=return_state)  # one scan call
+                y, h = res if return_state else (res, None)
+                out = pf(y * F.silu(z))                                     # one gate, one out_proj
+                return (out, (self.fwd.conv_state_of(x, mask), h)) if return_state else out
+            steps_b = delta if bmask is None else delta * bmask.unsqueeze(-1).to(delta.dtype)
+            res = selective_scan(torch.cat([xc, flip(xc)]), torch.cat([delta, flip(steps_b)]), A,
+                                 torch.cat([B, flip(B)]), torch.cat([C, flip(C)]), D, return_state=return_state)  # one scan
+            y, h = res if return_state else (res, None)
+            yf, yb, zf, zb = y[:b], flip(y[b:]), z, z
+            if h is not None: h = h[:b]
+        elif self.mode == 'shared':
             x, z = self.fwd.project_in(u)                                   # one in_proj
             xs = torch.cat([x, flip(x)], 0)                                  # both directions as one batch
             ms = None

@@ -7,7 +7,8 @@ Docs: https://mamba-bys.github.io/mamba_bys/02_mamba/scan.html.md"""
 # %% auto #0
 __all__ = ['SCANS', 'check_scan_inputs', 'selective_scan_step', 'selective_scan_ref', 'random_scan_inputs', 'relative_error',
            'selective_scan_parallel', 'selective_scan_chunked', 'load_scan_kernel', 'scan_kernel',
-           'selective_scan_kernel', 'selective_scan']
+           'selective_scan_kernel', 'selective_scan', 'check_backward_mask', 'selective_scan_bidirectional_ref',
+           'selective_scan_bidirectional']
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #78308c81
 import ctypes, hashlib, math, os, platform, shutil, subprocess, tempfile, warnings
@@ -129,49 +130,64 @@ _KERNEL_SRC = r'''
 #include <vector>
 #include <atomic>
 #include <algorithm>
-// Layout, all contiguous and channel-last: x, delta, y, dy, dx, ddelta: (Bsz, L, D); A: (D, N);
-// Bm, Cm: (Bsz, L, N); h0, hlast, dhlast, dh0, dAp: (Bsz, D, N); ckpt: (Bsz, nchunk, D, N) holds the
-// state before position c*K; dBp, dCp: (Bsz, L, nblk, N) partial sums over one channel block each.
+// Layout, all contiguous and channel-last: x, delta, delta_b, y, dy, dx, ddelta, ddelta_b: (Bsz, L, D); A: (D, N);
+// Bm, Cm: (Bsz, L, N); h0, hlast, dhlast, dh0, dAp: (Bsz, D, N); ckpt, ckpt_b: (Bsz, nchunk, D, N) hold the
+// state before step c*K of each direction; dBp, dCp: (Bsz, L, nblk, N) partial sums over one channel block each.
+// When delta_b is given, a second scan runs over the same x, B, C from the last position to the first with
+// step sizes delta_b, and its output is added to y: both directions of a shared bidirectional layer in one call.
 template <typename T> struct Args {
-  const T *x, *delta, *A, *Bm, *Cm, *h0, *dy, *dhlast;
-  T *y, *hlast, *ckpt, *dx, *ddelta, *dAp, *dBp, *dCp, *dh0;
+  const T *x, *delta, *delta_b, *A, *Bm, *Cm, *h0, *dy, *dhlast;
+  T *y, *hlast, *ckpt, *ckpt_b, *dx, *ddelta, *ddelta_b, *dAp, *dBp, *dCp, *dh0;
   int64_t Bsz, L, D, N, K, DB;
 };
-template <typename T> static void fwd_item(const Args<T>& a, int64_t b, int64_t blk) {
+// One direction of the scan for sequence b, channels d0..d0+dn; step t reads position p = t (forward) or L-1-t (rev).
+template <typename T> static void fwd_dir(const Args<T>& a, int64_t b, int64_t blk, bool rev) {
   const int64_t L = a.L, D = a.D, N = a.N, K = a.K, d0 = blk * a.DB, dn = std::min(a.DB, D - d0);
   const int64_t nchunk = (L + K - 1) / K;
+  const T* delta = rev ? a.delta_b : a.delta;
+  T* ckpt = rev ? a.ckpt_b : a.ckpt;
   std::vector<T> hv(dn * N);
   T* h = hv.data();
-  for (int64_t i = 0; i < dn * N; ++i) h[i] = a.h0 ? a.h0[(b * D + d0) * N + i] : T(0);
+  for (int64_t i = 0; i < dn * N; ++i) h[i] = (a.h0 && !rev) ? a.h0[(b * D + d0) * N + i] : T(0);
   for (int64_t t = 0; t < L; ++t) {
-    if (a.ckpt && t % K == 0) std::memcpy(a.ckpt + ((b * nchunk + t / K) * D + d0) * N, h, sizeof(T) * dn * N);
-    const T* Bt = a.Bm + (b * L + t) * N;
-    const T* Ct = a.Cm + (b * L + t) * N;
-    const int64_t row = (b * L + t) * D + d0;
+    const int64_t p = rev ? L - 1 - t : t;
+    if (ckpt && t % K == 0) std::memcpy(ckpt + ((b * nchunk + t / K) * D + d0) * N, h, sizeof(T) * dn * N);
+    const T* Bt = a.Bm + (b * L + p) * N;
+    const T* Ct = a.Cm + (b * L + p) * N;
+    const int64_t row = (b * L + p) * D + d0;
     for (int64_t dd = 0; dd < dn; ++dd) {
-      const T dl = a.delta[row + dd], u = dl * a.x[row + dd];
+      const T dl = delta[row + dd], u = dl * a.x[row + dd];
       const T* Ad = a.A + (d0 + dd) * N;
       T* hd = h + dd * N;
       T acc = 0;
       for (int64_t n = 0; n < N; ++n) { hd[n] = std::exp(dl * Ad[n]) * hd[n] + u * Bt[n]; acc += hd[n] * Ct[n]; }
-      a.y[row + dd] = acc;
+      if (rev) a.y[row + dd] += acc; else a.y[row + dd] = acc;
     }
   }
-  if (a.hlast) std::memcpy(a.hlast + (b * D + d0) * N, h, sizeof(T) * dn * N);
+  if (a.hlast && !rev) std::memcpy(a.hlast + (b * D + d0) * N, h, sizeof(T) * dn * N);
 }
-template <typename T> static void bwd_item(const Args<T>& a, int64_t b, int64_t blk) {
+template <typename T> static void fwd_item(const Args<T>& a, int64_t b, int64_t blk) {
+  fwd_dir(a, b, blk, false);
+  if (a.delta_b) fwd_dir(a, b, blk, true);   // same work item: the backward direction adds to y without a race
+}
+// The reverse walk of one direction; the backward direction (rev) adds to dx, dB, dC and dA.
+template <typename T> static void bwd_dir(const Args<T>& a, int64_t b, int64_t blk, bool rev, std::vector<T>& dA) {
   const int64_t L = a.L, D = a.D, N = a.N, K = a.K, d0 = blk * a.DB, dn = std::min(a.DB, D - d0);
   const int64_t nblk = (D + a.DB - 1) / a.DB, nchunk = (L + K - 1) / K, S = dn * N;
-  std::vector<T> hbuf((K + 1) * S), abuf(K * S), g(S), dA(S, T(0));
-  for (int64_t i = 0; i < S; ++i) g[i] = a.dhlast ? a.dhlast[(b * D + d0) * N + i] : T(0);
+  const T* delta = rev ? a.delta_b : a.delta;
+  const T* ckpt = rev ? a.ckpt_b : a.ckpt;
+  T* ddelta = rev ? a.ddelta_b : a.ddelta;
+  std::vector<T> hbuf((K + 1) * S), abuf(K * S), g(S);
+  for (int64_t i = 0; i < S; ++i) g[i] = (a.dhlast && !rev) ? a.dhlast[(b * D + d0) * N + i] : T(0);
   for (int64_t c = nchunk - 1; c >= 0; --c) {
     const int64_t t0 = c * K, t1 = std::min(L, t0 + K);
-    std::memcpy(hbuf.data(), a.ckpt + ((b * nchunk + c) * D + d0) * N, sizeof(T) * S);
+    std::memcpy(hbuf.data(), ckpt + ((b * nchunk + c) * D + d0) * N, sizeof(T) * S);
     for (int64_t t = t0; t < t1; ++t) {  // recompute this chunk's states and decays
-      const T* Bt = a.Bm + (b * L + t) * N;
-      const int64_t row = (b * L + t) * D + d0, i = t - t0;
+      const int64_t p = rev ? L - 1 - t : t;
+      const T* Bt = a.Bm + (b * L + p) * N;
+      const int64_t row = (b * L + p) * D + d0, i = t - t0;
       for (int64_t dd = 0; dd < dn; ++dd) {
-        const T dl = a.delta[row + dd], u = dl * a.x[row + dd];
+        const T dl = delta[row + dd], u = dl * a.x[row + dd];
         const T* Ad = a.A + (d0 + dd) * N;
         const T* hp = hbuf.data() + i * S + dd * N;
         T* hn = hbuf.data() + (i + 1) * S + dd * N;
@@ -180,15 +196,16 @@ template <typename T> static void bwd_item(const Args<T>& a, int64_t b, int64_t 
       }
     }
     for (int64_t t = t1 - 1; t >= t0; --t) {  // walk back through the chunk
-      const T* Bt = a.Bm + (b * L + t) * N;
-      const T* Ct = a.Cm + (b * L + t) * N;
-      const int64_t row = (b * L + t) * D + d0, i = t - t0;
-      T* dBt = a.dBp + ((b * L + t) * nblk + blk) * N;
-      T* dCt = a.dCp + ((b * L + t) * nblk + blk) * N;
-      for (int64_t n = 0; n < N; ++n) { dBt[n] = 0; dCt[n] = 0; }
+      const int64_t p = rev ? L - 1 - t : t;
+      const T* Bt = a.Bm + (b * L + p) * N;
+      const T* Ct = a.Cm + (b * L + p) * N;
+      const int64_t row = (b * L + p) * D + d0, i = t - t0;
+      T* dBt = a.dBp + ((b * L + p) * nblk + blk) * N;
+      T* dCt = a.dCp + ((b * L + p) * nblk + blk) * N;
+      if (!rev) for (int64_t n = 0; n < N; ++n) { dBt[n] = 0; dCt[n] = 0; }
       for (int64_t dd = 0; dd < dn; ++dd) {
         const T dyv = a.dy ? a.dy[row + dd] : T(0);
-        const T dl = a.delta[row + dd], xv = a.x[row + dd], u = dl * xv;
+        const T dl = delta[row + dd], xv = a.x[row + dd], u = dl * xv;
         const T* Ad = a.A + (d0 + dd) * N;
         const T* hp = hbuf.data() + i * S + dd * N;
         const T* hc = hbuf.data() + (i + 1) * S + dd * N;
@@ -206,13 +223,19 @@ template <typename T> static void bwd_item(const Args<T>& a, int64_t b, int64_t 
           dAd[n] += gha * dl;
           gd[n] = gn * at[n];                // the part of dloss/dh_{t-1} that flows through this step
         }
-        a.dx[row + dd] = dl * sgB;
-        a.ddelta[row + dd] = xv * sgB + sgA;
+        if (rev) a.dx[row + dd] += dl * sgB; else a.dx[row + dd] = dl * sgB;
+        ddelta[row + dd] = xv * sgB + sgA;
       }
     }
   }
-  std::memcpy(a.dAp + (b * D + d0) * N, dA.data(), sizeof(T) * S);
-  if (a.dh0) std::memcpy(a.dh0 + (b * D + d0) * N, g.data(), sizeof(T) * S);
+  if (a.dh0 && !rev) std::memcpy(a.dh0 + (b * D + d0) * N, g.data(), sizeof(T) * S);
+}
+template <typename T> static void bwd_item(const Args<T>& a, int64_t b, int64_t blk) {
+  const int64_t d0 = blk * a.DB, S = std::min(a.DB, a.D - d0) * a.N;
+  std::vector<T> dA(S, T(0));
+  bwd_dir(a, b, blk, false, dA);
+  if (a.delta_b) bwd_dir(a, b, blk, true, dA);
+  std::memcpy(a.dAp + (b * a.D + d0) * a.N, dA.data(), sizeof(T) * S);
 }
 template <typename T, typename F> static void run_items(const Args<T>& a, int nthreads, F f) {
   const int64_t nblk = (a.D + a.DB - 1) / a.DB, total = a.Bsz * nblk;
@@ -225,16 +248,17 @@ template <typename T, typename F> static void run_items(const Args<T>& a, int nt
   for (auto& th : pool) th.join();
 }
 #define DEFINE(T, SUF) \
-extern "C" void scan_fwd_##SUF(const T* x, const T* delta, const T* A, const T* Bm, const T* Cm, const T* h0, \
-    T* y, T* hlast, T* ckpt, int64_t Bsz, int64_t L, int64_t D, int64_t N, int64_t K, int64_t DB, int nthreads) { \
-  Args<T> a{x, delta, A, Bm, Cm, h0, nullptr, nullptr, y, hlast, ckpt, nullptr, nullptr, nullptr, nullptr, \
-            nullptr, nullptr, Bsz, L, D, N, K, DB}; \
+extern "C" void scan_fwd_##SUF(const T* x, const T* delta, const T* delta_b, const T* A, const T* Bm, const T* Cm, \
+    const T* h0, T* y, T* hlast, T* ckpt, T* ckpt_b, int64_t Bsz, int64_t L, int64_t D, int64_t N, int64_t K, \
+    int64_t DB, int nthreads) { \
+  Args<T> a{x, delta, delta_b, A, Bm, Cm, h0, nullptr, nullptr, y, hlast, ckpt, ckpt_b, nullptr, nullptr, nullptr, \
+            nullptr, nullptr, nullptr, nullptr, Bsz, L, D, N, K, DB}; \
   run_items(a, nthreads, fwd_item<T>); } \
-extern "C" void scan_bwd_##SUF(const T* x, const T* delta, const T* A, const T* Bm, const T* Cm, const T* ckpt, \
-    const T* dy, const T* dhlast, T* dx, T* ddelta, T* dAp, T* dBp, T* dCp, T* dh0, \
-    int64_t Bsz, int64_t L, int64_t D, int64_t N, int64_t K, int64_t DB, int nthreads) { \
-  Args<T> a{x, delta, A, Bm, Cm, nullptr, dy, dhlast, nullptr, nullptr, const_cast<T*>(ckpt), dx, ddelta, \
-            dAp, dBp, dCp, dh0, Bsz, L, D, N, K, DB}; \
+extern "C" void scan_bwd_##SUF(const T* x, const T* delta, const T* delta_b, const T* A, const T* Bm, const T* Cm, \
+    const T* ckpt, const T* ckpt_b, const T* dy, const T* dhlast, T* dx, T* ddelta, T* ddelta_b, T* dAp, T* dBp, \
+    T* dCp, T* dh0, int64_t Bsz, int64_t L, int64_t D, int64_t N, int64_t K, int64_t DB, int nthreads) { \
+  Args<T> a{x, delta, delta_b, A, Bm, Cm, nullptr, dy, dhlast, nullptr, nullptr, const_cast<T*>(ckpt), \
+            const_cast<T*>(ckpt_b), dx, ddelta, ddelta_b, dAp, dBp, dCp, dh0, Bsz, L, D, N, K, DB}; \
   run_items(a, nthreads, bwd_item<T>); }
 DEFINE(float, f32)
 DEFINE(double, f64)
@@ -285,8 +309,8 @@ def load_scan_kernel(cxx=None):
         return None
     P, I = ctypes.c_void_p, ctypes.c_int64
     for suf in ('f32', 'f64'):
-        getattr(lib, f'scan_fwd_{suf}').argtypes = [P] * 9 + [I] * 6 + [ctypes.c_int]
-        getattr(lib, f'scan_bwd_{suf}').argtypes = [P] * 14 + [I] * 6 + [ctypes.c_int]
+        getattr(lib, f'scan_fwd_{suf}').argtypes = [P] * 11 + [I] * 6 + [ctypes.c_int]
+        getattr(lib, f'scan_bwd_{suf}').argtypes = [P] * 17 + [I] * 6 + [ctypes.c_int]
     return lib
 
 _KERNEL, _KERNEL_TRIED = None, False
@@ -304,35 +328,40 @@ _CHUNK, _BLOCK = 64, 32   # checkpoint every _CHUNK positions; a work item holds
 def _ptr(t): return None if t is None else t.data_ptr()
 
 class _KernelScan(torch.autograd.Function):
+    "y (without D) and the last state; with `delta_b`, y also holds the scan run backwards over x, B, C with steps delta_b."
     @staticmethod
-    def forward(ctx, x, delta, A, B, C, h0):
+    def forward(ctx, x, delta, A, B, C, h0, delta_b=None):
         lib = scan_kernel()
         x, delta, A, B, C = (t.contiguous() for t in (x, delta, A, B, C))
-        h0 = None if h0 is None else h0.contiguous()
+        h0, delta_b = (None if t is None else t.contiguous() for t in (h0, delta_b))
         b, L, d = x.shape; n = A.shape[1]
         y, hlast = x.new_empty(b, L, d), x.new_empty(b, d, n)
-        ckpt = x.new_empty(b, -(-L // _CHUNK), d, n) if any(ctx.needs_input_grad) else None
+        grads = any(ctx.needs_input_grad)
+        ckpt = x.new_empty(b, -(-L // _CHUNK), d, n) if grads else None
+        ckpt_b = x.new_empty(b, -(-L // _CHUNK), d, n) if grads and delta_b is not None else None
         fn = lib.scan_fwd_f32 if x.dtype == torch.float32 else lib.scan_fwd_f64
-        fn(_ptr(x), _ptr(delta), _ptr(A), _ptr(B), _ptr(C), _ptr(h0), _ptr(y), _ptr(hlast), _ptr(ckpt),
-           b, L, d, n, _CHUNK, _BLOCK, torch.get_num_threads())
-        ctx.save_for_backward(x, delta, A, B, C, ckpt)
+        fn(_ptr(x), _ptr(delta), _ptr(delta_b), _ptr(A), _ptr(B), _ptr(C), _ptr(h0), _ptr(y), _ptr(hlast), _ptr(ckpt),
+           _ptr(ckpt_b), b, L, d, n, _CHUNK, _BLOCK, torch.get_num_threads())
+        ctx.save_for_backward(x, delta, A, B, C, ckpt, delta_b, ckpt_b)
         ctx.has_h0 = h0 is not None
         return y, hlast
 
     @staticmethod
     @torch.autograd.function.once_differentiable
     def backward(ctx, dy, dhlast):
-        x, delta, A, B, C, ckpt = ctx.saved_tensors
+        x, delta, A, B, C, ckpt, delta_b, ckpt_b = ctx.saved_tensors
         b, L, d = x.shape; n = A.shape[1]; nblk = -(-d // _BLOCK)
         dy = None if dy is None else dy.contiguous()
         dhlast = None if dhlast is None else dhlast.contiguous()
         dx, ddelta = torch.empty_like(x), torch.empty_like(x)
+        ddelta_b = None if delta_b is None else torch.empty_like(x)
         dAp, dh0 = x.new_empty(b, d, n), x.new_empty(b, d, n)
         dBp, dCp = x.new_empty(b, L, nblk, n), x.new_empty(b, L, nblk, n)
         fn = scan_kernel().scan_bwd_f32 if x.dtype == torch.float32 else scan_kernel().scan_bwd_f64
-        fn(_ptr(x), _ptr(delta), _ptr(A), _ptr(B), _ptr(C), _ptr(ckpt), _ptr(dy), _ptr(dhlast), _ptr(dx), _ptr(ddelta),
-           _ptr(dAp), _ptr(dBp), _ptr(dCp), _ptr(dh0), b, L, d, n, _CHUNK, _BLOCK, torch.get_num_threads())
-        return dx, ddelta, dAp.sum(0), dBp.sum(2), dCp.sum(2), (dh0 if ctx.has_h0 else None)
+        fn(_ptr(x), _ptr(delta), _ptr(delta_b), _ptr(A), _ptr(B), _ptr(C), _ptr(ckpt), _ptr(ckpt_b), _ptr(dy), _ptr(dhlast),
+           _ptr(dx), _ptr(ddelta), _ptr(ddelta_b), _ptr(dAp), _ptr(dBp), _ptr(dCp), _ptr(dh0),
+           b, L, d, n, _CHUNK, _BLOCK, torch.get_num_threads())
+        return dx, ddelta, dAp.sum(0), dBp.sum(2), dCp.sum(2), (dh0 if ctx.has_h0 else None), ddelta_b
 
 def selective_scan_kernel(x, delta, A, B, C, D=None, h0=None, return_state=False):
     "The C++ kernel scan (CPU, float32/float64) with its hand-written backward; raises when the kernel is unavailable."
@@ -345,12 +374,58 @@ def selective_scan_kernel(x, delta, A, B, C, D=None, h0=None, return_state=False
     return (y, h) if return_state else y
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #6b53088b
+def _kernel_applies(x) -> bool:
+    return (isinstance(x, torch.Tensor) and x.device.type == 'cpu' and x.dtype in (torch.float32, torch.float64)
+            and scan_kernel() is not None)
+
 def selective_scan(x, delta, A, B, C, D=None, h0=None, return_state=False):
     "The fast selective scan the models use: the C++ kernel on CPU float32/float64, else the chunked scan. Same results as `selective_scan_ref`."
-    if (isinstance(x, torch.Tensor) and x.device.type == 'cpu' and x.dtype in (torch.float32, torch.float64)
-            and scan_kernel() is not None):
+    if _kernel_applies(x):
         return selective_scan_kernel(x, delta, A, B, C, D, h0, return_state)
     return selective_scan_chunked(x, delta, A, B, C, D, h0, return_state)
 
 SCANS = dict(reference=selective_scan_ref, parallel=selective_scan_parallel, chunked=selective_scan_chunked,
              kernel=selective_scan_kernel, selective_scan=selective_scan)
+
+# %% ../../nbs/02_mamba/00_scan.ipynb #8ee286a0
+def check_backward_mask(backward_mask, batch: int, L: int):
+    "None, or a (batch, L) bool mask True on a leading run of each row: the positions the backward direction reads."
+    if backward_mask is None: return None
+    if not isinstance(backward_mask, torch.Tensor) or backward_mask.dtype != torch.bool:
+        raise TypeError(f"backward_mask must be a bool tensor (batch, L), got {getattr(backward_mask, 'dtype', type(backward_mask).__name__)}")
+    if tuple(backward_mask.shape) != (batch, L):
+        raise ValueError(f"backward_mask must have shape (batch, L) = {(batch, L)}, got {tuple(backward_mask.shape)}")
+    if bool((backward_mask[:, 1:] & ~backward_mask[:, :-1]).any()):
+        raise ValueError("backward_mask must be True on a prefix of each row, then False: the backward direction reads a given prefix")
+    return backward_mask
+
+def _backward_steps(delta, bm): return delta if bm is None else delta * bm.unsqueeze(-1).to(delta.dtype)
+
+def _add_skips(y, D, x, bm):
+    "D x once per direction: twice where the backward direction reads, once elsewhere."
+    if D is None: return y
+    return y + (2 if bm is None else 1 + bm.unsqueeze(-1).to(x.dtype)) * D * x
+
+def selective_scan_bidirectional_ref(x, delta, A, B, C, D=None, backward_mask=None, return_state=False):
+    """The scan forwards plus the same scan (same x, Δ, A, B, C, D) from the last position to the first, summed; the
+    backward direction reads only where `backward_mask` (batch, L) is True. The state returned is the forward one."""
+    check_scan_inputs(x, delta, A, B, C, D)
+    bm = check_backward_mask(backward_mask, *x.shape[:2])
+    flip = lambda t: t.flip(1)
+    yf, h = selective_scan_ref(x, delta, A, B, C, return_state=True)
+    yb = flip(selective_scan_ref(flip(x), flip(_backward_steps(delta, bm)), A, flip(B), flip(C)))
+    y = _add_skips(yf + yb, D, x, bm)
+    return (y, h) if return_state else y
+
+def selective_scan_bidirectional(x, delta, A, B, C, D=None, backward_mask=None, return_state=False):
+    "`selective_scan_bidirectional_ref`, fast: both directions in one kernel call (no flipped copies), else the chunked scan twice."
+    check_scan_inputs(x, delta, A, B, C, D)
+    bm = check_backward_mask(backward_mask, *x.shape[:2])
+    delta_b = _backward_steps(delta, bm)
+    if _kernel_applies(x): y, h = _KernelScan.apply(x, delta, A, B, C, None, delta_b)
+    else:
+        flip = lambda t: t.flip(1)
+        y, h = selective_scan_chunked(x, delta, A, B, C, return_state=True)
+        y = y + flip(selective_scan_chunked(flip(x), flip(delta_b), A, flip(B), flip(C)))
+    y = _add_skips(y, D, x, bm)
+    return (y, h) if return_state else y

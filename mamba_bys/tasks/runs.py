@@ -69,7 +69,8 @@ def load_task_model(path, task: str):
                          f"mamba_bys.tasks.{TASK_MODULES.get(state['task'], state['task'])}.evaluate (or `mamba-bys eval`)")
     model_cls = _package_class(state.get('model_class', _DEFAULT_MODEL[0]))
     config_cls = _package_class(state.get('model_config_class', _DEFAULT_MODEL[1]))
-    model = model_cls(config_cls(**state['model_config']))
+    saved = state['model_config']   # a config class may know how older files spelled it (MambaConfig.from_saved)
+    model = model_cls(config_cls.from_saved(saved) if hasattr(config_cls, 'from_saved') else config_cls(**saved))
     model.load_state_dict(state['model'])
     return model.eval(), state['config'], state
 
