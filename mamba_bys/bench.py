@@ -47,13 +47,14 @@ def model_impls(d_model, d_state, expand, n_layers):
     return {'ours: MambaStack': ours, 'mambapy: Mamba': theirs, 'transformers: MambaModel (CPU path)': _HF(hf)}
 
 def layer_impls(d_model, d_state, expand):
-    "name -> one layer: the unidirectional MambaBlock and the shared bidirectional block."
+    "name -> one layer: the unidirectional MambaBlock and the shared bidirectional block, features once and mirrored."
     from mamba_bys.ssm.mamba import MambaConfig, MambaBlock
     from mamba_bys.ssm.bimamba import BiMambaBlock
     torch.manual_seed(0)
     cfg = MambaConfig(d_model=d_model, n_layers=1, d_state=d_state, expand=expand)
     return {'ours: MambaBlock (unidirectional)': MambaBlock(cfg),
-            "ours: BiMambaBlock(mode='shared')": BiMambaBlock(MambaConfig(**{**cfg.__dict__, 'bidirectional': True}), mode='shared')}
+            **{f"ours: BiMambaBlock(mode='shared', features='{f}')": BiMambaBlock(MambaConfig(**{**cfg.__dict__, 'bidirectional': True}),
+                                                                              mode='shared', features=f) for f in ('once', 'mirror')}}
 
 # %% ../nbs/02_mamba/04_performance.ipynb #5a53240a
 def _fwd(f, inputs):
@@ -249,9 +250,8 @@ def run_bench(parts=('scan', 'model', 'generate'), batch=8, length=1024, d_model
                     r['ratio'] = ours[0]['tokens/s fwd+bwd'] / r['tokens/s fwd+bwd']
                     r['ratio means'] = 'fwd+bwd time ÷ ours'
         bi = [r for r in rows if r['part'] == 'bidirectional']
-        if len(bi) == 2:
-            bi[1]['ratio'] = bi[0]['tokens/s fwd+bwd'] / bi[1]['tokens/s fwd+bwd']; bi[1]['ratio means'] = 'fwd+bwd time ÷ unidirectional'
-            bi[0]['ratio'] = 1.0; bi[0]['ratio means'] = 'fwd+bwd time ÷ unidirectional'
+        for r in bi:   # the first is the unidirectional layer
+            r['ratio'] = bi[0]['tokens/s fwd+bwd'] / r['tokens/s fwd+bwd']; r['ratio means'] = 'fwd+bwd time ÷ unidirectional'
     if 'generate' in parts:
         rows += _generation_rows(d_model, d_state, expand, n_layers, contexts, steps, repeats)
     df = pd.DataFrame(rows).reindex(columns=COLUMNS)
