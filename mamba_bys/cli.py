@@ -11,6 +11,7 @@ __all__ = ['DATASETS', 'TASKS', 'build_data', 'differing_files', 'rebuild_mismat
 # %% ../nbs/07_cli.ipynb #2040e58a
 import argparse, sys, tempfile, filecmp
 from pathlib import Path
+from .tasks.runs import TASK_MODULES
 
 # %% ../nbs/07_cli.ipynb #8258162f
 DATASETS = ('sprites', 'games', 'frames', 'text')
@@ -74,7 +75,7 @@ def _cmd_bench(args):
     return 0
 
 # %% ../nbs/07_cli.ipynb #03f44c37
-TASKS = {'caption': 'captioning', 'othello': 'othello'}
+TASKS = TASK_MODULES   # task name -> mamba_bys.tasks.<module>: caption, othello, video, bytelm
 
 def parse_overrides(pairs) -> dict:
     "`['steps=200', 'direction=bi_shared']` → `{'steps': 200, 'direction': 'bi_shared'}` (values read as Python literals when they parse)."
@@ -88,7 +89,7 @@ def parse_overrides(pairs) -> dict:
     return out
 
 def task_module(task: str):
-    "The `mamba_bys.tasks` module of `task` ('caption' or 'othello')."
+    "The `mamba_bys.tasks` module of `task` ('caption', 'othello', 'video' or 'bytelm')."
     import importlib
     if task not in TASKS: raise ValueError(f"unknown task {task!r}; choose from {list(TASKS)}")
     return importlib.import_module(f'mamba_bys.tasks.{TASKS[task]}')
@@ -139,7 +140,7 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument('checkpoint'); ev.add_argument('--split', default='test')
     ev.add_argument('--set', action='append', metavar='NAME=VALUE', help='extra options of the task\'s evaluate()')
     ev.set_defaults(func=_cmd_eval)
-    ge = sub.add_parser('generate', help='caption a test sprite, or play an Othello move, with a saved checkpoint')
+    ge = sub.add_parser('generate', help='caption a test sprite, play an Othello move, reconstruct a clip or write text, with a saved checkpoint')
     ge.add_argument('checkpoint')
     ge.add_argument('--set', action='append', metavar='NAME=VALUE', help="options of the task's generate(), e.g. --set index=3")
     ge.set_defaults(func=_cmd_generate)
