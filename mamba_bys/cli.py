@@ -109,12 +109,13 @@ def _checkpoint_module(path):
 
 def _cmd_eval(args):
     import json
-    res = _checkpoint_module(args.checkpoint).evaluate(args.checkpoint, split=args.split, **parse_overrides(args.set))
+    split = {} if args.split is None else {'split': args.split}   # None: the task's own default (text has no test split)
+    res = _checkpoint_module(args.checkpoint).evaluate(args.checkpoint, **split, **parse_overrides(args.set))
     print(json.dumps(res, indent=1, default=str))
     return 0
 
 def _cmd_generate(args):
-    print(_checkpoint_module(args.checkpoint).generate(args.checkpoint, **parse_overrides(args.set)))
+    _checkpoint_module(args.checkpoint).generate(args.checkpoint, **parse_overrides(args.set))   # each task prints what it made
     return 0
 
 # %% ../nbs/07_cli.ipynb #47d9a322
@@ -137,7 +138,7 @@ def make_parser() -> argparse.ArgumentParser:
     tr.add_argument('--set', action='append', metavar='NAME=VALUE', help='change a config field, e.g. --set steps=200 (repeatable)')
     tr.set_defaults(func=_cmd_train)
     ev = sub.add_parser('eval', help="evaluate a saved checkpoint on a split (the task's headline metrics)")
-    ev.add_argument('checkpoint'); ev.add_argument('--split', default='test')
+    ev.add_argument('checkpoint'); ev.add_argument('--split', default=None, help="a split of the task's data (default: the task's own, test or valid)")
     ev.add_argument('--set', action='append', metavar='NAME=VALUE', help='extra options of the task\'s evaluate()')
     ev.set_defaults(func=_cmd_eval)
     ge = sub.add_parser('generate', help='caption a test sprite, play an Othello move, reconstruct a clip or write text, with a saved checkpoint')
