@@ -126,7 +126,7 @@ class AdversarialTraining(Callback):
     def state_dict(self): return {'d': self.d.state_dict(), 'opt': self.opt.state_dict()}
     def load_state_dict(self, st): self.d.load_state_dict(st['d']); self.opt.load_state_dict(st['opt'])
 
-# %% ../../nbs/06_evaluation/04_video_task.ipynb #f81c3ee7
+# %% ../../nbs/06_evaluation/04_video_task.ipynb #6b328e40
 @dataclass
 class VideoConfig:
     "A video-reconstruction run. Defaults: 3 minutes on an idle CPU core, up to 3x that on a busy one (seconds under IN_TEST)."
@@ -235,8 +235,8 @@ def show_reconstructions(originals: torch.Tensor, recons: torch.Tensor, max_fram
     to_np = lambda c: (c.clamp(0, 1).movedim(-3, -1).numpy() * 255).round().astype(np.uint8)
     return show_clips([to_np(c) for c in rows], titles=names, max_frames=max_frames)
 
-def generate(checkpoint, index: int = 0, split: str = 'valid', out: Optional[str] = None) -> str:
-    "Reconstruct clip `index` of `split` with a saved model; save originals above reconstructions as a PNG; return (not print) a line saying where, with PSNR/SSIM."
+def generate(checkpoint, index: int = 0, split: str = 'valid', out: Optional[str] = None, show: bool = True) -> str:
+    "Reconstruct clip `index` of `split` with a saved model; save originals above reconstructions as a PNG; return (and print, when `show`) a line saying where, with PSNR/SSIM."
     import matplotlib.pyplot as plt
     model, cfg, _ = load_task_model(checkpoint, 'video')
     clips = video_clips(split, seed=cfg['seed'])
@@ -250,7 +250,9 @@ def generate(checkpoint, index: int = 0, split: str = 'valid', out: Optional[str
     path.parent.mkdir(parents=True, exist_ok=True)
     fig = show_reconstructions(clip, rec)
     fig.savefig(path, dpi=80); plt.close(fig)
-    return f"{split} clip {index}: PSNR {s['psnr']:.2f} dB, SSIM {s['ssim']:.3f}; originals above reconstructions in {path}"
+    line = f"{split} clip {index}: PSNR {s['psnr']:.2f} dB, SSIM {s['ssim']:.3f}; originals above reconstructions in {path}"
+    if show: print(line)
+    return line
 
 # %% ../../nbs/06_evaluation/04_video_task.ipynb #d599a3c2
 VARIANTS = {'GAAD + WuBu': dict(region_mode='gaad', stack='wubu'),
