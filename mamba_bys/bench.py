@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import torch
 
-# %% ../nbs/02_mamba/04_performance.ipynb #592dd30c
+# %% ../nbs/02_mamba/04_performance.ipynb #05643ca1
 def _scan_inputs(batch, length, d_inner, d_state, seed=0):
     from mamba_bys.ssm.scan import random_scan_inputs
     return random_scan_inputs(batch, length, d_inner, d_state, dtype=torch.float32, seed=seed)[:6]
@@ -201,7 +201,7 @@ def _generation_rows(d_model, d_state, expand, n_layers, contexts, steps, repeat
                                 'ratio means': f'time per byte ÷ at context {contexts[0]}'}))
     return rows
 
-# %% ../nbs/02_mamba/04_performance.ipynb #0b06087a
+# %% ../nbs/02_mamba/04_performance.ipynb #8fbef261
 PARTS = ('scan', 'model', 'bidirectional', 'generate')
 COLUMNS = ['part', 'implementation', 'setting', 'tokens/s forward', 'tokens/s fwd+bwd', 'memory MiB', 'ratio', 'ratio means']
 

@@ -7,7 +7,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/02_mamba/bimamba.html.md"""
 # %% auto #0
 __all__ = ['as_prefix_len', 'backward_mask', 'BiMambaBlock']
 
-# %% ../../nbs/02_mamba/02_bimamba.ipynb #3b9e60e9
+# %% ../../nbs/02_mamba/02_bimamba.ipynb #0877687c
 import numbers
 import torch
 import torch.nn as nn
@@ -36,7 +36,7 @@ def backward_mask(mask, prefix_len, batch: int, L: int, device=None):
     pm = torch.arange(L, device=device)[None] < as_prefix_len(prefix_len, batch, L, device)[:, None]
     return pm if mask is None else mask & pm
 
-# %% ../../nbs/02_mamba/02_bimamba.ipynb #66c06b08
+# %% ../../nbs/02_mamba/02_bimamba.ipynb #7f61f9cf
 class BiMambaBlock(nn.Module):
     """Bidirectional Mamba mixer: `mode` in ('shared', 'tied_proj', 'separate'), `combine` in ('add', 'gate', 'concat');
     the shared mode's `features` are computed 'once' (read both ways) or for a 'mirror'ed sequence."""

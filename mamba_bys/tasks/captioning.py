@@ -9,7 +9,7 @@ __all__ = ['DIRECTIONS', 'CAPTION_DATASETS', 'check_direction', 'direction_confi
            'caption_prompt', 'leak_gap', 'caption_one', 'caption_images', 'score_captions', 'attribute_accuracy',
            'evaluate_model', 'train', 'evaluate', 'image_as_text', 'generate']
 
-# %% ../../nbs/06_evaluation/01_captioning.ipynb #1d510e58
+# %% ../../nbs/06_evaluation/01_captioning.ipynb #4f586dd7
 import time
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -24,7 +24,7 @@ from ..training.learner import Learner, TrainConfig
 from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides
 from ..metrics import corpus_bleu, sentence_bleu
 
-# %% ../../nbs/06_evaluation/01_captioning.ipynb #390a0d5b
+# %% ../../nbs/06_evaluation/01_captioning.ipynb #22739cb4
 DIRECTIONS = ('uni', 'bi_separate', 'bi_shared')
 
 def check_direction(direction: str) -> str:
@@ -38,7 +38,6 @@ def direction_config(direction: str, d_model: int, n_layers: int, d_state: int =
     bi = direction != 'uni'
     return MambaConfig(d_model=d_model, n_layers=n_layers, d_state=d_state, bidirectional=bi,
                        bi_mode='separate' if direction == 'bi_separate' else 'shared', bi_combine='add', **kw)
-
 
 # %% ../../nbs/06_evaluation/01_captioning.ipynb #53ef9b3f
 CAPTION_DATASETS = ('sprites', 'pokemon')

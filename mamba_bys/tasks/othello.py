@@ -11,7 +11,7 @@ __all__ = ['LEGAL_CODE', 'EMPTY_CODE', 'OWN_CODE', 'OPP_CODE', 'PREFIX_LEN', 'N_
            'ModelPlayer', 'play_games_simple', 'play_games', 'match_result', 'OthelloConfig', 'evaluate_model', 'train',
            'evaluate', 'describe_move', 'generate']
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #5a02da38
+# %% ../../nbs/06_evaluation/02_othello.ipynb #3c057274
 import json, os, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
