@@ -25,7 +25,7 @@ from ..models.hierarchical import (HierarchicalConfig, HierarchicalByteLM, Trans
                                            trigram_entropy_table, next_byte_losses, generate_bytes)
 from ..training.learner import Learner, TrainConfig, Callback, CancelFit
 from ..metrics import byte_nll, bits_per_byte_from_nll
-from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides
+from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides, run_jobs
 from ..data.text import load_text
 
 # %% ../../nbs/06_evaluation/06_bytelm.ipynb #07d7098a
@@ -287,14 +287,7 @@ def compare(runs=tuple(COMPARISON_RUNS), out_dir: str = 'runs/bytelm', workers: 
     for r in runs:
         if r not in COMPARISON_RUNS: raise ValueError(f"unknown run {r!r}; choose from {tuple(COMPARISON_RUNS)}")
     with_overrides(None, TextLMConfig, overrides)   # an unknown field fails now, not in a worker
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1: raise ValueError(f"workers must be a positive int, got {workers!r}")
-    if workers == 1: rows = [run_named(r, overrides, out_dir) for r in runs]
-    else:
-        import importlib, multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-        work = importlib.import_module('mamba_bys.tasks.bytelm').run_named   # picklable: the module's own function
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as ex:
-            rows = list(ex.map(work, runs, [overrides] * len(runs), [out_dir] * len(runs)))
+    rows = run_jobs('mamba_bys.tasks.bytelm.run_named', [(r, overrides, out_dir) for r in runs], workers)
     write_json({'overrides': overrides, 'rows': rows}, Path(out_dir) / 'table.json')
     return rows
 

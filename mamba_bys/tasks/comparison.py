@@ -18,7 +18,7 @@ import torch
 from ..core import IN_TEST, full_or_test
 from ..models.bytelm import ByteLM
 from .captioning import DIRECTIONS, check_direction, direction_config
-from .runs import count_params, write_json, with_overrides
+from .runs import count_params, write_json, with_overrides, run_jobs
 
 # %% ../../nbs/06_evaluation/03_comparison.ipynb #35864dc8
 def params_of(direction: str, d_model: int, n_layers: int, d_state: int) -> int:
@@ -67,9 +67,8 @@ def _task_module(task: str):
     else: raise ValueError(f"unknown task {task!r}; choose from {tuple(TASK_METRICS)}")
     return m
 
-def run_one(task: str, direction: str, seed: int, settings: dict, out_dir: str, threads: Optional[int] = None) -> dict:
+def run_one(task: str, direction: str, seed: int, settings: dict, out_dir: str) -> dict:
     "Train one (task, direction, seed) with `settings` (the task config's fields) and return its headline numbers."
-    if threads: torch.set_num_threads(threads)
     t0 = time.time()
     res = _task_module(task).train(direction=direction, seed=seed, out_dir=str(Path(out_dir) / task / direction / f'seed{seed}'),
                                    progress=False, **settings)
@@ -87,20 +86,7 @@ def run_comparison(config: Optional[ComparisonConfig] = None, **overrides) -> li
         widths = matched_widths(s['d_model'], s['n_layers'], s['d_state'], cfg.directions)
         for d in cfg.directions:
             for seed in cfg.seeds: jobs.append((task, d, seed, {**s, 'd_model': widths[d]}, cfg.out_dir))
-    rows = []
-    if cfg.workers == 1:
-        for j in jobs:
-            rows.append(run_one(*j)); _print_row(rows[-1])
-    else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        with ProcessPoolExecutor(cfg.workers, mp_context=mp.get_context('spawn')) as ex:
-            import importlib  # the module's own function: a notebook's __main__ copy cannot be pickled to the workers
-            work = importlib.import_module('mamba_bys.tasks.comparison').run_one
-            futs = [ex.submit(work, *j, threads=1) for j in jobs]
-            for f in as_completed(futs): rows.append(f.result()); _print_row(rows[-1])
-    order = {j[:3]: i for i, j in enumerate(jobs)}
-    rows.sort(key=lambda r: order[(r['task'], r['direction'], r['seed'])])
+    rows = run_jobs('mamba_bys.tasks.comparison.run_one', jobs, cfg.workers, on_result=_print_row)
     write_json({'config': asdict(cfg), 'rows': rows}, Path(cfg.out_dir) / 'runs.json')
     return rows
 

@@ -6,7 +6,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/05_training/runs.html.md"""
 
 # %% auto #0
 __all__ = ['TASK_FORMAT', 'TASK_MODULES', 'count_params', 'save_task_checkpoint', 'read_task_checkpoint', 'checkpoint_task',
-           'load_task_model', 'write_json', 'with_overrides']
+           'load_task_model', 'write_json', 'with_overrides', 'run_jobs']
 
 # %% ../../nbs/05_training/04_runs.ipynb #34edd0c5
 import importlib, json, os
@@ -97,3 +97,36 @@ def with_overrides(config, cls, overrides: dict):
     bad = [k for k in overrides if k not in names]
     if bad: raise TypeError(f"unknown {cls.__name__} field(s) {bad}; the fields are {sorted(names)}")
     return replace(config, **overrides)
+
+# %% ../../nbs/05_training/04_runs.ipynb #20281405
+def _package_function(path: str):
+    module, _, name = _check_package(path).rpartition('.')
+    return getattr(importlib.import_module(module), name)
+
+def _run_in_worker(path: str, threads, job):
+    if threads: torch.set_num_threads(threads)
+    return _package_function(path)(*job)
+
+def run_jobs(worker: str, jobs, workers: int = 1, threads: int = 1, on_result=None) -> list:
+    """`worker(*job)` for every job: here, in order, when `workers` is 1, else in `workers` spawned processes using
+    `threads` torch threads each. `worker` is a dotted path ('mamba_bys.tasks.video.run_variant'); results in job order;
+    `on_result(result)` is called as each one arrives."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive int, got {workers!r}")
+    fn, jobs = _package_function(worker), [tuple(j) for j in jobs]
+    if workers == 1:
+        results = []
+        for j in jobs:
+            results.append(fn(*j))
+            if on_result: on_result(results[-1])
+        return results
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    results = [None] * len(jobs)
+    call = importlib.import_module('mamba_bys.tasks.runs')._run_in_worker   # the package's copy, even when run in this notebook
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as ex:
+        pending = {ex.submit(call, worker, threads, j): i for i, j in enumerate(jobs)}
+        for done in as_completed(pending):
+            results[pending[done]] = done.result()
+            if on_result: on_result(results[pending[done]])
+    return results

@@ -23,7 +23,7 @@ from ..models.video import (VideoVAE, VideoVAEConfig, vae_loss, kl_weight, KL_SC
                                     discriminator_loss, generator_loss)
 from ..metrics import psnr, ssim
 from ..training.learner import Learner, TrainConfig, Callback
-from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides
+from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides, run_jobs
 
 # %% ../../nbs/06_evaluation/04_video_task.ipynb #640a3812
 SPLITS = ('train', 'valid', 'test')
@@ -259,10 +259,9 @@ VARIANTS = {'GAAD + WuBu': dict(region_mode='gaad', stack='wubu'),
             'grid + WuBu': dict(region_mode='grid', stack='wubu'),
             'GAAD + Euclidean': dict(region_mode='gaad', stack='euclidean')}
 
-def run_variant(name: str, seed: int, settings: dict, out_dir: str, threads: Optional[int] = None) -> dict:
+def run_variant(name: str, seed: int, settings: dict, out_dir: str) -> dict:
     "Train one variant with one seed and `settings` (VideoConfig fields); its headline numbers."
     if name not in VARIANTS: raise ValueError(f"unknown variant {name!r}; choose from {tuple(VARIANTS)}")
-    if threads: torch.set_num_threads(threads)
     t0 = time.time()
     r = train(**{**settings, **VARIANTS[name]}, seed=seed, progress=False,
               out_dir=str(Path(out_dir) / name.replace(' + ', '_').lower() / f'seed{seed}'))
@@ -275,15 +274,8 @@ def run_variants(seeds=(0, 1), workers: int = 2, out_dir: str = 'runs/video/vari
     with_overrides(None, VideoConfig, settings)                      # unknown fields fail here, not in a worker
     bad = [k for k in settings if k in ('region_mode', 'stack', 'seed', 'out_dir')]
     if bad: raise ValueError(f"run_variants sets {bad} itself; pass the shared budget only")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1: raise ValueError(f"workers must be a positive int, got {workers!r}")
     jobs = [(name, seed, settings, out_dir) for name in VARIANTS for seed in seeds]
-    if workers == 1: rows = [run_variant(*j) for j in jobs]
-    else:
-        import importlib, multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-        work = importlib.import_module('mamba_bys.tasks.video').run_variant   # the module's function: a notebook's copy cannot be pickled
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as ex:
-            rows = list(ex.map(work, *zip(*jobs), [1] * len(jobs)))
+    rows = run_jobs('mamba_bys.tasks.video.run_variant', jobs, workers)
     counts = [r['params'] for r in rows]
     if max(counts) > 1.02 * min(counts): raise AssertionError(f"parameter counts differ by more than 2%: {counts}")
     write_json({'settings': settings, 'seeds': list(seeds), 'rows': rows}, Path(out_dir) / 'runs.json')
