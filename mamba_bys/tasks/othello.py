@@ -7,12 +7,13 @@ Docs: https://mamba-bys.github.io/mamba_bys/06_evaluation/othello.html.md"""
 # %% auto #0
 __all__ = ['LEGAL_CODE', 'EMPTY_CODE', 'OWN_CODE', 'OPP_CODE', 'PREFIX_LEN', 'N_MOVES', 'SYMMETRIES', 'SYMMETRY_MOVES',
            'OPPONENTS', 'square_bytes', 'position_bytes', 'board_from_bytes', 'encode_position', 'encode_move_example',
-           'transform_board', 'Positions', 'MoveDataset', 'next_logits', 'move_probs', 'legal_choice', 'legal_rate',
-           'ModelPlayer', 'play_games_simple', 'play_games', 'match_result', 'OthelloConfig', 'evaluate_model', 'train',
-           'evaluate', 'describe_move', 'generate']
+           'transform_board', 'Positions', 'MoveDataset', 'collate_moves', 'next_logits', 'move_probs', 'legal_choice',
+           'legal_rate', 'ModelPlayer', 'play_games_simple', 'play_games', 'match_result', 'OthelloConfig', 'move_loss',
+           'evaluate_model', 'train', 'evaluate', 'describe_move', 'generate']
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #3c057274
 import json, os, time
+from functools import partial
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Optional
@@ -25,6 +26,7 @@ from ..othello import (BLACK, WHITE, EMPTY, PASS, Board, random_player, greedy_p
                                square_name, square_index, show_board)
 from ..models.bytelm import ByteLM
 from ..training.learner import Learner, TrainConfig
+from ..data.loaders import collate
 from ..metrics import legal_move_rate, win_rate, alternate_colours
 from .captioning import DIRECTIONS, check_direction, direction_config
 from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides
@@ -79,7 +81,7 @@ def transform_board(board: Board, k: int) -> Board:
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #0be4e572
 class Positions:
-    "Positions of a game split: `cells` (N, 64) square bytes, `sides` (N,) BLACK/WHITE, `moves` (N,), `legal` (N,) lists."
+    "Positions of a game split: `cells` (N, 64) square bytes, `sides` (N,) BLACK/WHITE, `moves` (N,), `legal` (N,) lists and `legal_masks` (N, 65)."
     def __init__(self, games, max_games: Optional[int] = None, mark_legal: bool = True):
         self.mark_legal = mark_legal
         cells, sides, moves, legal = [], [], [], []
@@ -90,6 +92,8 @@ class Positions:
         if not moves: raise ValueError("no positions: the game split is empty")
         self.cells, self.sides = np.stack(cells).astype(np.uint8), np.array(sides, np.int8)
         self.moves, self.legal = np.array(moves, np.int64), legal
+        self.legal_masks = np.zeros((len(moves), N_MOVES), bool)
+        for r, ms in enumerate(legal): self.legal_masks[r, ms] = True
     def __len__(self): return len(self.moves)
     def board(self, i: int) -> Board:
         "Position i as a `Board`."
@@ -104,18 +108,23 @@ class Positions:
         return torch.from_numpy(out)
 
 class MoveDataset(torch.utils.data.Dataset):
-    "Training examples of `positions`: prefix = position, target = move; with `augment`, a random symmetry each time."
+    "Training examples of `positions`: prefix = position, target = move, `legal` = the legal-move mask; with `augment`, a random symmetry each time."
     def __init__(self, positions: Positions, augment: bool = True): self.p, self.augment = positions, augment
     def __len__(self): return len(self.p)
     def __getitem__(self, i):
-        cells, move = self.p.cells[i], int(self.p.moves[i])
+        cells, move, legal = self.p.cells[i], int(self.p.moves[i]), self.p.legal_masks[i]
         if self.augment:
             k = int(torch.randint(8, ()))
             cells, move = square_bytes(cells[SYMMETRIES[k]] >> 6), int(SYMMETRY_MOVES[k, move])
+            moved = np.empty_like(legal); moved[SYMMETRY_MOVES[k]] = legal; legal = moved
         ids = torch.empty(PREFIX_LEN + 1, dtype=torch.long)
         ids[0], ids[1:65] = int(Special.BOS), torch.from_numpy(cells.astype(np.int64))
         ids[65], ids[66] = int(Special.SEP), move
-        return dict(ids=ids, prefix_len=PREFIX_LEN)
+        return dict(ids=ids, prefix_len=PREFIX_LEN, legal=torch.from_numpy(legal))
+
+def collate_moves(examples) -> dict:
+    "Batch move examples: `collate`'s ids, mask and prefix_len, and the stacked legal-move masks (n, 65)."
+    return {**collate(examples), 'legal': torch.stack([e['legal'] for e in examples])}
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #045a0218
 @torch.no_grad()
@@ -219,6 +228,7 @@ class OthelloConfig:
     games: str = 'strong'            # which games to imitate: 'strong' (search player) | 'random'
     augment: bool = True             # a random one of the 8 board symmetries per example
     mark_legal: bool = True          # rules given: legal squares marked in the prefix (False: rules learned)
+    legal_weight: float = 0.0        # weight of the legal-set target in the loss (teaches the rules; see `move_loss`)
     max_train_games: Optional[int] = full_or_test(None, 20)
     n_eval_positions: Optional[int] = full_or_test(4000, 64)  # held-out positions for the legal-move rate (None: all)
     n_games: int = full_or_test(200, 4)                        # games against each opponent
@@ -232,10 +242,19 @@ class OthelloConfig:
         for k in ('d_model', 'n_layers', 'd_state', 'steps', 'batch_size', 'n_games'):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"OthelloConfig.{k} must be a positive int, got {v!r}")
+        if not 0 <= self.legal_weight <= 1: raise ValueError(f"OthelloConfig.legal_weight must be in [0, 1], got {self.legal_weight!r}")
 
 def _split_name(games: str, split: str) -> str: return split if games == 'random' else f'strong_{split}'
 
-def _move_loss(model, batch): return model.loss(batch)
+def move_loss(model: ByteLM, batch: dict, legal_weight: float = 0.0) -> torch.Tensor:
+    """Cross-entropy of the move played, mixed (weight `legal_weight`) with the cross-entropy against the uniform
+    distribution over the legal moves (what a random player plays: the rules, without the strategy)."""
+    logp = model(batch['ids'][:, :PREFIX_LEN], prefix_len=PREFIX_LEN)[:, -1].log_softmax(-1)
+    played = F.nll_loss(logp, batch['ids'][:, PREFIX_LEN])
+    if not legal_weight: return played
+    legal = batch['legal'].float()
+    rules = -(legal / legal.sum(1, keepdim=True) * logp[:, :N_MOVES]).sum(1).mean()
+    return (1 - legal_weight) * played + legal_weight * rules
 
 def evaluate_model(model: ByteLM, split: str = 'test', n_positions: Optional[int] = 4000, n_games: int = 200, seed: int = 0,
                    mark_legal: bool = True) -> dict:
@@ -259,18 +278,17 @@ def train(config: Optional[OthelloConfig] = None, **overrides) -> dict:
     "Train a move model as `config` says (fields can be overridden by keyword); save `model.pt` and `results.json` in `out_dir`; return the results."
     cfg = with_overrides(config, OthelloConfig, overrides)
     from mamba_bys.data.games import load_games
-    from mamba_bys.data.loaders import collate
     gs = load_games()
     g = seed_everything(cfg.seed)
     train_pos = Positions(gs[_split_name(cfg.games, 'train')], cfg.max_train_games, cfg.mark_legal)
     valid_pos = Positions(gs[_split_name(cfg.games, 'valid')], max(cfg.batch_size // 8, 4), cfg.mark_legal)
     train_dl = torch.utils.data.DataLoader(MoveDataset(train_pos, cfg.augment), batch_size=cfg.batch_size, shuffle=True,
-                                           generator=g, collate_fn=collate, drop_last=True)
-    valid_dl = torch.utils.data.DataLoader(MoveDataset(valid_pos, augment=False), batch_size=256, collate_fn=collate)
+                                           generator=g, collate_fn=collate_moves, drop_last=True)
+    valid_dl = torch.utils.data.DataLoader(MoveDataset(valid_pos, augment=False), batch_size=256, collate_fn=collate_moves)
     model = ByteLM(direction_config(cfg.direction, cfg.d_model, cfg.n_layers, cfg.d_state))
     tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed, progress=cfg.progress,
                      eval_every=cfg.eval_every or max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
-    learner = Learner(model, train_dl, _move_loss, tc, valid_dl=valid_dl)
+    learner = Learner(model, train_dl, partial(move_loss, legal_weight=cfg.legal_weight), tc, valid_dl=valid_dl)
     t0 = time.time(); learner.fit(); train_seconds = time.time() - t0
     model.eval()
     ev = evaluate_model(model, 'test', cfg.n_eval_positions, cfg.n_games, cfg.seed, cfg.mark_legal)
