@@ -8,7 +8,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/06_evaluation/comparison.html.md"""
 __all__ = ['TASK_METRICS', 'HIGHER_IS_BETTER', 'params_of', 'matched_widths', 'ComparisonConfig', 'run_one', 'run_comparison',
            'summarize', 'format_table', 'verdict', 'main']
 
-# %% ../../nbs/06_evaluation/03_comparison.ipynb #c2a82de0
+# %% ../../nbs/06_evaluation/03_comparison.ipynb #8bd6e1f6
 import json, math, os, time
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
@@ -35,7 +35,7 @@ def matched_widths(d_model: int, n_layers: int, d_state: int, directions=DIRECTI
         out[d] = min(cands, key=lambda w: (abs(params_of(d, w, n_layers, d_state) - target), abs(w - d_model)))
     return out
 
-# %% ../../nbs/06_evaluation/03_comparison.ipynb #aa7f6acb
+# %% ../../nbs/06_evaluation/03_comparison.ipynb #0143b796
 TASK_METRICS = {'caption': ('bleu4', 'valid_loss'), 'othello': ('legal_move_rate', 'win_rate_random', 'valid_loss')}
 
 @dataclass

@@ -11,7 +11,7 @@ __all__ = ['LEGAL_CODE', 'EMPTY_CODE', 'OWN_CODE', 'OPP_CODE', 'PREFIX_LEN', 'N_
            'legal_rate', 'ModelPlayer', 'play_games_simple', 'play_games', 'match_result', 'OthelloConfig', 'move_loss',
            'evaluate_model', 'train', 'evaluate', 'describe_move', 'generate']
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #3c057274
+# %% ../../nbs/06_evaluation/02_othello.ipynb #5e46dc60
 import json, os, time
 from functools import partial
 from dataclasses import dataclass, asdict
@@ -79,7 +79,7 @@ def transform_board(board: Board, k: int) -> Board:
     a = board.to_array().reshape(-1)[SYMMETRIES[k]].reshape(8, 8)
     return Board.from_array(a, board.player)
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #0be4e572
+# %% ../../nbs/06_evaluation/02_othello.ipynb #b294e8f4
 class Positions:
     "Positions of a game split: `cells` (N, 64) square bytes, `sides` (N,) BLACK/WHITE, `moves` (N,), `legal` (N,) lists and `legal_masks` (N, 65)."
     def __init__(self, games, max_games: Optional[int] = None, mark_legal: bool = True):
@@ -210,7 +210,7 @@ def match_result(model: ByteLM, opponent, n_games: int, seed: int = 0, mark_lega
     return {'win_rate': wr.rate, 'low': wr.low, 'high': wr.high, 'wins': wr.wins, 'draws': wr.draws, 'losses': wr.losses,
             'n_games': wr.n_games, 'by_colour': {c: v.rate for c, v in wr.by_colour.items()}}
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #ed310573
+# %% ../../nbs/06_evaluation/02_othello.ipynb #a40c0c9b
 OPPONENTS = {'random': random_player, 'greedy': greedy_player}
 
 @dataclass
