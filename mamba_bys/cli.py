@@ -103,8 +103,9 @@ def _cmd_train(args):
     return 0
 
 def checkpoint_path(name) -> Path:
-    "A checkpoint file, or a task name standing for the checkpoint `mamba-bys train <task>` writes (`runs/<task>/model.pt`)."
+    "A checkpoint file, a run folder (its `model.pt`), or a task name standing for the checkpoint `mamba-bys train <task>` writes (`runs/<task>/model.pt`)."
     path = Path(name)
+    if path.is_dir(): path = path / 'model.pt'
     if not path.is_file() and name in TASKS: path = Path('runs') / name / 'model.pt'
     if not path.is_file(): raise FileNotFoundError(f"no checkpoint at {path}; train one with `mamba-bys train caption` (or othello, video, bytelm)")
     return path
@@ -146,11 +147,11 @@ def make_parser() -> argparse.ArgumentParser:
     tr.add_argument('--set', action='append', metavar='NAME=VALUE', help='change a config field, e.g. --set steps=200 (repeatable)')
     tr.set_defaults(func=_cmd_train)
     ev = sub.add_parser('eval', help="evaluate a saved checkpoint on a split (the task's headline metrics)")
-    ev.add_argument('checkpoint', help="a model.pt, or a task name for runs/<task>/model.pt"); ev.add_argument('--split', default=None, help="a split of the task's data (default: the task's own, test or valid)")
+    ev.add_argument('checkpoint', help="a model.pt, its run folder, or a task name for runs/<task>/model.pt"); ev.add_argument('--split', default=None, help="a split of the task's data (default: the task's own, test or valid)")
     ev.add_argument('--set', action='append', metavar='NAME=VALUE', help='extra options of the task\'s evaluate()')
     ev.set_defaults(func=_cmd_eval)
     ge = sub.add_parser('generate', help='caption a test sprite, play an Othello move, reconstruct a clip or write text, with a saved checkpoint')
-    ge.add_argument('checkpoint', help="a model.pt, or a task name for runs/<task>/model.pt")
+    ge.add_argument('checkpoint', help="a model.pt, its run folder, or a task name for runs/<task>/model.pt")
     ge.add_argument('--set', action='append', metavar='NAME=VALUE', help="options of the task's generate(), e.g. --set index=3")
     ge.set_defaults(func=_cmd_generate)
     return p

@@ -7,11 +7,12 @@ Docs: https://mamba-bys.github.io/mamba_bys/06_evaluation/othello.html.md"""
 # %% auto #0
 __all__ = ['LEGAL_CODE', 'EMPTY_CODE', 'OWN_CODE', 'OPP_CODE', 'PREFIX_LEN', 'N_MOVES', 'SYMMETRIES', 'SYMMETRY_MOVES',
            'OPPONENTS', 'square_bytes', 'position_bytes', 'board_from_bytes', 'encode_position', 'encode_move_example',
-           'transform_board', 'Positions', 'MoveDataset', 'collate_moves', 'next_logits', 'move_probs', 'legal_choice',
-           'legal_rate', 'ModelPlayer', 'play_games_simple', 'play_games', 'match_result', 'OthelloConfig', 'move_loss',
-           'evaluate_model', 'train', 'evaluate', 'describe_move', 'generate']
+           'transform_board', 'Positions', 'MoveDataset', 'collate_moves', 'next_logits', 'MoveModel', 'move_scores',
+           'move_probs', 'legal_choice', 'legal_rate', 'ModelPlayer', 'play_games_simple', 'play_games', 'match_result',
+           'OthelloConfig', 'move_loss', 'rules_loss', 'evaluate_model', 'train', 'evaluate', 'describe_move',
+           'generate']
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #5e46dc60
+# %% ../../nbs/06_evaluation/02_othello.ipynb #bcfbe357
 import json, os, time
 from functools import partial
 from dataclasses import dataclass, asdict
@@ -19,12 +20,14 @@ from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from ..core import IN_TEST, full_or_test, seed_everything
 from ..bytes import Special
 from ..othello import (BLACK, WHITE, EMPTY, PASS, Board, random_player, greedy_player, play_game, replay,
                                square_name, square_index, show_board)
-from ..models.bytelm import ByteLM
+from ..ssm.mamba import MambaConfig
+from ..models.bytelm import ByteLM, check_ids
 from ..training.learner import Learner, TrainConfig
 from ..data.loaders import collate
 from ..metrics import legal_move_rate, win_rate, alternate_colours
@@ -79,7 +82,7 @@ def transform_board(board: Board, k: int) -> Board:
     a = board.to_array().reshape(-1)[SYMMETRIES[k]].reshape(8, 8)
     return Board.from_array(a, board.player)
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #b294e8f4
+# %% ../../nbs/06_evaluation/02_othello.ipynb #439ba23b
 class Positions:
     "Positions of a game split: `cells` (N, 64) square bytes, `sides` (N,) BLACK/WHITE, `moves` (N,), `legal` (N,) lists and `legal_masks` (N, 65)."
     def __init__(self, games, max_games: Optional[int] = None, mark_legal: bool = True):
@@ -108,8 +111,10 @@ class Positions:
         return torch.from_numpy(out)
 
 class MoveDataset(torch.utils.data.Dataset):
-    "Training examples of `positions`: prefix = position, target = move, `legal` = the legal-move mask; with `augment`, a random symmetry each time."
-    def __init__(self, positions: Positions, augment: bool = True): self.p, self.augment = positions, augment
+    """Training examples of `positions`: prefix = position, target = move, `legal` = the legal-move mask, `imitate` = whether
+    the move is one to copy (False: a position that only teaches the rules); with `augment`, a random symmetry each time."""
+    def __init__(self, positions: Positions, augment: bool = True, imitate: bool = True):
+        self.p, self.augment, self.imitate = positions, augment, imitate
     def __len__(self): return len(self.p)
     def __getitem__(self, i):
         cells, move, legal = self.p.cells[i], int(self.p.moves[i]), self.p.legal_masks[i]
@@ -120,13 +125,14 @@ class MoveDataset(torch.utils.data.Dataset):
         ids = torch.empty(PREFIX_LEN + 1, dtype=torch.long)
         ids[0], ids[1:65] = int(Special.BOS), torch.from_numpy(cells.astype(np.int64))
         ids[65], ids[66] = int(Special.SEP), move
-        return dict(ids=ids, prefix_len=PREFIX_LEN, legal=torch.from_numpy(legal))
+        return dict(ids=ids, prefix_len=PREFIX_LEN, legal=torch.from_numpy(legal), imitate=self.imitate)
 
 def collate_moves(examples) -> dict:
-    "Batch move examples: `collate`'s ids, mask and prefix_len, and the stacked legal-move masks (n, 65)."
-    return {**collate(examples), 'legal': torch.stack([e['legal'] for e in examples])}
+    "Batch move examples: `collate`'s ids, mask and prefix_len, the stacked legal-move masks (n, 65) and `imitate` flags (n,)."
+    return {**collate(examples), 'legal': torch.stack([e['legal'] for e in examples]),
+            'imitate': torch.tensor([bool(e.get('imitate', True)) for e in examples])}
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #045a0218
+# %% ../../nbs/06_evaluation/02_othello.ipynb #abdd3a90
 @torch.no_grad()
 def next_logits(model: ByteLM, prompts: torch.Tensor, batch_size: int = 512) -> torch.Tensor:
     "Next-byte logits (n, VOCAB_SIZE) after each prompt (n, 66); the whole prompt is given (read both ways by bi models)."
@@ -134,9 +140,39 @@ def next_logits(model: ByteLM, prompts: torch.Tensor, batch_size: int = 512) -> 
     out = [model(prompts[s:s + batch_size], prefix_len=prompts.shape[1])[:, -1] for s in range(0, len(prompts), batch_size)]
     return torch.cat(out)
 
-def move_probs(model: ByteLM, board: Board, mark_legal: bool = True) -> np.ndarray:
+class MoveModel(nn.Module):
+    """A move model that learns the rules beside the moves: a `ByteLM` whose logits after `SEP` rank the 65 moves, and a
+    legality head on each square's own output (`SEP`'s for PASS); the agent's score is log p(move) + `legal_power` · log P(legal)."""
+    def __init__(self, config: MambaConfig, legal_power: float = 4.0):
+        super().__init__()
+        self.config, self.lm = config, ByteLM(config)
+        self.legal_head = nn.Linear(config.d_model, 1)
+        self.register_buffer('legal_power', torch.tensor(float(legal_power)))   # saved with the weights
+
+    def forward(self, prompts: torch.Tensor) -> tuple:
+        "Prompts (n, 66) -> (move logits (n, 65), legality logits (n, 65)); bidirectional stacks read the prompt both ways."
+        ids = check_ids(prompts, self.config.max_len)
+        if ids.shape[1] != PREFIX_LEN: raise ValueError(f"prompts must be (n, {PREFIX_LEN}) ids BOS <64 squares> SEP, got shape {tuple(ids.shape)}")
+        lm = self.lm
+        h = lm.norm_f(lm.stack(lm.embedding(ids), None, prefix_len=lm._prefix(PREFIX_LEN, ids)))
+        return F.linear(h[:, -1], lm.embedding.weight[:N_MOVES]), self.legal_head(h[:, 1:]).squeeze(-1)
+
+    def scores(self, prompts: torch.Tensor) -> torch.Tensor:
+        "The scores (n, 65) the agent ranks moves by: log p(move) + `legal_power` · log P(legal)."
+        moves, legal = self(prompts)
+        return moves.log_softmax(-1) + self.legal_power * F.logsigmoid(legal)
+
+@torch.no_grad()
+def move_scores(model, prompts: torch.Tensor, batch_size: int = 512) -> torch.Tensor:
+    """What `model` ranks moves by after each prompt (n, 66): a `MoveModel`'s `scores` (n, 65); a `ByteLM`'s next-byte
+    logits (n, VOCAB_SIZE), nothing masked, so a byte that is no move can be its top."""
+    if not isinstance(model, MoveModel): return next_logits(model, prompts, batch_size)
+    model.eval()
+    return torch.cat([model.scores(prompts[s:s + batch_size]) for s in range(0, len(prompts), batch_size)])
+
+def move_probs(model, board: Board, mark_legal: bool = True) -> np.ndarray:
     "The model's probabilities of the 65 moves (squares, then PASS) in `board`, renormalised over moves."
-    return next_logits(model, encode_position(board, mark_legal)[None])[0, :N_MOVES].softmax(-1).numpy()
+    return move_scores(model, encode_position(board, mark_legal)[None])[0, :N_MOVES].softmax(-1).numpy()
 
 def legal_choice(logits: torch.Tensor, legal_sets) -> list:
     "The most likely legal move of each row of `logits` (n, ≥65) among its `legal_sets`."
@@ -146,11 +182,11 @@ def legal_choice(logits: torch.Tensor, legal_sets) -> list:
         out.append(legal[int(row[legal].argmax())])
     return out
 
-def legal_rate(model: ByteLM, positions: Positions, n: Optional[int] = None, seed: int = 0) -> dict:
-    "Legal-move rate of the model's top-1 byte over `n` positions (a seeded sample; None: all)."
+def legal_rate(model, positions: Positions, n: Optional[int] = None, seed: int = 0) -> dict:
+    "Legal-move rate of the model's top-1 move (a `ByteLM`: top byte) over `n` positions (a seeded sample; None: all)."
     idx = np.arange(len(positions))
     if n is not None and n < len(idx): idx = np.sort(np.random.default_rng(seed).choice(idx, n, replace=False))
-    logits = next_logits(model, positions.prompts(idx))
+    logits = move_scores(model, positions.prompts(idx))
     top = logits.argmax(-1)
     legal = [positions.legal[i] for i in idx]
     played = torch.tensor(positions.moves[idx])
@@ -159,20 +195,20 @@ def legal_rate(model: ByteLM, positions: Positions, n: Optional[int] = None, see
 
 class ModelPlayer:
     "An Othello player (board, rng) -> move: the model's most likely legal move (PASS when it must pass)."
-    def __init__(self, model: ByteLM, mark_legal: bool = True): self.model, self.mark_legal = model, mark_legal
+    def __init__(self, model, mark_legal: bool = True): self.model, self.mark_legal = model, mark_legal
     def __call__(self, board: Board, rng=None) -> int:
         legal = board.legal_moves()
         if legal == [PASS]: return PASS
-        return legal_choice(next_logits(self.model, encode_position(board, self.mark_legal)[None]), [legal])[0]
+        return legal_choice(move_scores(self.model, encode_position(board, self.mark_legal)[None]), [legal])[0]
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #b5a7c43f
+# %% ../../nbs/06_evaluation/02_othello.ipynb #6a2d6f34
 def _game_rng(seed, i): return np.random.default_rng([seed, i])
 
 def _outcome(board: Board, colour: str) -> str:
     s = board.score() * (1 if colour == 'black' else -1)
     return 'win' if s > 0 else 'loss' if s < 0 else 'draw'
 
-def play_games_simple(model: ByteLM, opponent, n_games: int, seed: int = 0, mark_legal: bool = True) -> dict:
+def play_games_simple(model, opponent, n_games: int, seed: int = 0, mark_legal: bool = True) -> dict:
     "Outcomes of `n_games` agent-vs-`opponent` games played one by one, colours alternated (agent black first)."
     colours, outcomes, games = alternate_colours(n_games), [], []
     agent = ModelPlayer(model, mark_legal)
@@ -182,7 +218,7 @@ def play_games_simple(model: ByteLM, opponent, n_games: int, seed: int = 0, mark
     return {'outcomes': outcomes, 'colours': colours, 'games': games}
 
 @torch.no_grad()
-def play_games(model: ByteLM, opponent, n_games: int, seed: int = 0, mark_legal: bool = True) -> dict:
+def play_games(model, opponent, n_games: int, seed: int = 0, mark_legal: bool = True) -> dict:
     "Like `play_games_simple`, with the agent's moves of all running games batched into one forward pass per turn."
     if isinstance(n_games, bool) or not isinstance(n_games, int) or n_games < 1: raise ValueError(f"n_games must be a positive int, got {n_games!r}")
     colours = alternate_colours(n_games)
@@ -199,23 +235,23 @@ def play_games(model: ByteLM, opponent, n_games: int, seed: int = 0, mark_legal:
             elif legal == [PASS]: play(i, PASS)
             else: ask.append((i, legal))
         if ask:
-            logits = next_logits(model, torch.stack([encode_position(boards[i], mark_legal) for i, _ in ask]))
+            logits = move_scores(model, torch.stack([encode_position(boards[i], mark_legal) for i, _ in ask]))
             for (i, _), m in zip(ask, legal_choice(logits, [l for _, l in ask])): play(i, m)
     return {'outcomes': [_outcome(b, c) for b, c in zip(boards, colours)], 'colours': colours, 'games': moves}
 
-def match_result(model: ByteLM, opponent, n_games: int, seed: int = 0, mark_legal: bool = True) -> dict:
+def match_result(model, opponent, n_games: int, seed: int = 0, mark_legal: bool = True) -> dict:
     "Win rate (draws count half) with its 95% Wilson interval over `n_games` against `opponent`."
     res = play_games(model, opponent, n_games, seed, mark_legal)
     wr = win_rate(res['outcomes'], res['colours'])
     return {'win_rate': wr.rate, 'low': wr.low, 'high': wr.high, 'wins': wr.wins, 'draws': wr.draws, 'losses': wr.losses,
             'n_games': wr.n_games, 'by_colour': {c: v.rate for c, v in wr.by_colour.items()}}
 
-# %% ../../nbs/06_evaluation/02_othello.ipynb #a40c0c9b
+# %% ../../nbs/06_evaluation/02_othello.ipynb #c3282c8a
 OPPONENTS = {'random': random_player, 'greedy': greedy_player}
 
 @dataclass
 class OthelloConfig:
-    "An Othello move-model run. Defaults: about 15 minutes on one CPU core (seconds under IN_TEST)."
+    "An Othello move-model run. Defaults (rules given): about 6 minutes on one CPU core (seconds under IN_TEST)."
     direction: str = 'bi_shared'     # 'uni' | 'bi_separate' | 'bi_shared'
     d_model: int = full_or_test(64, 16)
     n_layers: int = full_or_test(2, 1)
@@ -229,6 +265,9 @@ class OthelloConfig:
     augment: bool = True             # a random one of the 8 board symmetries per example
     mark_legal: bool = True          # rules given: legal squares marked in the prefix (False: rules learned)
     legal_weight: float = 0.0        # weight of the legal-set target in the loss (teaches the rules; see `move_loss`)
+    legal_head: float = 0.0          # > 0: a `MoveModel`, whose legality head's loss has this weight (see `rules_loss`)
+    legal_power: float = 4.0         # with a legality head, the agent's score: log p(move) + legal_power · log P(legal)
+    rules_games: int = full_or_test(2400, 10)   # with a legality head, random games whose positions teach it the rules too
     max_train_games: Optional[int] = full_or_test(None, 20)
     n_eval_positions: Optional[int] = full_or_test(4000, 64)  # held-out positions for the legal-move rate (None: all)
     n_games: int = full_or_test(200, 4)                        # games against each opponent
@@ -243,6 +282,14 @@ class OthelloConfig:
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"OthelloConfig.{k} must be a positive int, got {v!r}")
         if not 0 <= self.legal_weight <= 1: raise ValueError(f"OthelloConfig.legal_weight must be in [0, 1], got {self.legal_weight!r}")
+        for k in ('legal_head', 'legal_power'):
+            if not getattr(self, k) >= 0: raise ValueError(f"OthelloConfig.{k} must be >= 0, got {getattr(self, k)!r}")
+        if isinstance(self.rules_games, bool) or not isinstance(self.rules_games, int) or self.rules_games < 0:
+            raise ValueError(f"OthelloConfig.rules_games must be an int >= 0, got {self.rules_games!r}")
+        if self.legal_head and self.mark_legal:
+            raise ValueError("a legality head learns the rules, but mark_legal=True gives them: pass mark_legal=False with legal_head > 0")
+        if self.legal_head and self.legal_weight:
+            raise ValueError("choose one way to teach the rules: legal_head (a second head) or legal_weight (the move head's target)")
 
 def _split_name(games: str, split: str) -> str: return split if games == 'random' else f'strong_{split}'
 
@@ -256,7 +303,17 @@ def move_loss(model: ByteLM, batch: dict, legal_weight: float = 0.0) -> torch.Te
     rules = -(legal / legal.sum(1, keepdim=True) * logp[:, :N_MOVES]).sum(1).mean()
     return (1 - legal_weight) * played + legal_weight * rules
 
-def evaluate_model(model: ByteLM, split: str = 'test', n_positions: Optional[int] = 4000, n_games: int = 200, seed: int = 0,
+def rules_loss(model: MoveModel, batch: dict, weight: float = 1.0) -> torch.Tensor:
+    """Two targets: the cross-entropy of the move played under p(move)·P(legal), on the positions to `imitate`; plus `weight` ×
+    the legality head's binary cross-entropy against the legal-move mask, summed over the 65 moves, on every position."""
+    moves, legal = model(batch['ids'][:, :PREFIX_LEN])
+    rules = F.binary_cross_entropy_with_logits(legal, batch['legal'].float(), reduction='none').sum(1).mean()
+    imitate = batch['imitate']
+    if not bool(imitate.any()): return weight * rules
+    played = F.cross_entropy((moves.log_softmax(-1) + F.logsigmoid(legal))[imitate], batch['ids'][imitate, PREFIX_LEN])
+    return played + weight * rules
+
+def evaluate_model(model, split: str = 'test', n_positions: Optional[int] = 4000, n_games: int = 200, seed: int = 0,
                    mark_legal: bool = True) -> dict:
     "Legal-move rate on held-out strong and random games of `split`, win rates against the random and greedy players."
     from mamba_bys.data.games import load_games
@@ -282,18 +339,24 @@ def train(config: Optional[OthelloConfig] = None, **overrides) -> dict:
     g = seed_everything(cfg.seed)
     train_pos = Positions(gs[_split_name(cfg.games, 'train')], cfg.max_train_games, cfg.mark_legal)
     valid_pos = Positions(gs[_split_name(cfg.games, 'valid')], max(cfg.batch_size // 8, 4), cfg.mark_legal)
-    train_dl = torch.utils.data.DataLoader(MoveDataset(train_pos, cfg.augment), batch_size=cfg.batch_size, shuffle=True,
-                                           generator=g, collate_fn=collate_moves, drop_last=True)
+    train_ds = MoveDataset(train_pos, cfg.augment)
+    mambacfg = direction_config(cfg.direction, cfg.d_model, cfg.n_layers, cfg.d_state)
+    if cfg.legal_head:   # two heads; random games' positions teach the rules only
+        if cfg.rules_games: train_ds = torch.utils.data.ConcatDataset(
+            [train_ds, MoveDataset(Positions(gs['train'], cfg.rules_games, mark_legal=False), cfg.augment, imitate=False)])
+        model, loss_fn = MoveModel(mambacfg, cfg.legal_power), partial(rules_loss, weight=cfg.legal_head)
+    else: model, loss_fn = ByteLM(mambacfg), partial(move_loss, legal_weight=cfg.legal_weight)
+    train_dl = torch.utils.data.DataLoader(train_ds, batch_size=cfg.batch_size, shuffle=True, generator=g,
+                                           collate_fn=collate_moves, drop_last=True)
     valid_dl = torch.utils.data.DataLoader(MoveDataset(valid_pos, augment=False), batch_size=256, collate_fn=collate_moves)
-    model = ByteLM(direction_config(cfg.direction, cfg.d_model, cfg.n_layers, cfg.d_state))
     tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed, progress=cfg.progress,
                      eval_every=cfg.eval_every or max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
-    learner = Learner(model, train_dl, partial(move_loss, legal_weight=cfg.legal_weight), tc, valid_dl=valid_dl)
+    learner = Learner(model, train_dl, loss_fn, tc, valid_dl=valid_dl)
     t0 = time.time(); learner.fit(); train_seconds = time.time() - t0
     model.eval()
     ev = evaluate_model(model, 'test', cfg.n_eval_positions, cfg.n_games, cfg.seed, cfg.mark_legal)
     results = {'task': 'othello', 'direction': cfg.direction, 'params': count_params(model), 'steps': learner.step,
-               'train_positions': len(train_pos), 'train_seconds': train_seconds,
+               'train_positions': len(train_pos), 'rules_positions': len(train_ds) - len(train_pos), 'train_seconds': train_seconds,
                'final_train_loss': learner.history['train'][-1]['loss'],
                'valid_loss': learner.history['valid'][-1]['loss'] if learner.history['valid'] else None,
                'legal_move_rate': ev['legal_strong']['legal_move_rate'], 'win_rate_random': ev['vs_random']['win_rate'],
@@ -320,7 +383,7 @@ def _board_from_moves(moves) -> Board:
     for m in moves: b = b.play(square_index(m) if isinstance(m, str) else m)
     return b
 
-def describe_move(model: ByteLM, board: Board, top: int = 5, mark_legal: bool = True) -> str:
+def describe_move(model, board: Board, top: int = 5, mark_legal: bool = True) -> str:
     "The board, the model's `top` most likely moves with their probabilities, and the move the agent plays."
     p = move_probs(model, board, mark_legal)
     best = np.argsort(-p)[:top]
