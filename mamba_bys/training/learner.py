@@ -73,7 +73,7 @@ class TrainConfig:
         num('momentum', self.momentum, 0, hi=1, hi_ok=False)
         num('grad_clip', self.grad_clip, 0, optional=True)
         num('warmup', self.warmup, 0, hi=1, hi_ok=False)
-        num('seed', self.seed, 0, integer=True)
+        num('seed', self.seed, 0, hi=2**63 - 1, integer=True)   # torch.manual_seed takes a 64-bit seed
         num('log_every', self.log_every, 1, integer=True)
         num('eval_every', self.eval_every, 1, integer=True, optional=True)
         num('max_nonfinite', self.max_nonfinite, 1, integer=True)
@@ -281,7 +281,8 @@ class Learner:
 
     def _epoch_iter(self):
         "An iterator over this epoch's batches, positioned after the batches already consumed (on resume)."
-        if hasattr(getattr(self.train_dl, 'sampler', None), 'set_epoch'): self.train_dl.sampler.set_epoch(self.epoch)
+        for name in ('sampler', 'batch_sampler'):   # samplers that shuffle by epoch (DistributedSampler, BucketBatchSampler)
+            if hasattr(getattr(self.train_dl, name, None), 'set_epoch'): getattr(self.train_dl, name).set_epoch(self.epoch)
         st, self._resume_state = self._resume_state, None
         if st is not None and self.batch_idx > 0 and self._epoch_state is not None:
             # resuming mid-epoch: replay the epoch's order, skip what was consumed, then restore the RNG
@@ -335,7 +336,7 @@ class Learner:
         try:
             self('before_batch')
             self._set_lr()
-            with self.autocast(): self.loss, self.metrics = split_loss(self.loss_fn(self.model, self.batch))
+            self.loss, self.metrics = self._forward()
             self.loss_value = float(self.loss.detach())   # (a distributed run replaces it by the mean over ranks)
             self('after_loss')
             if not math.isfinite(self.loss_value): self._nonfinite(f"loss is {self.loss_value}")
@@ -354,6 +355,15 @@ class Learner:
         except CancelStep:
             self.skipped = True; self.opt.zero_grad(set_to_none=True)
         self('after_batch')
+
+    def _forward(self):
+        try:
+            with self.autocast(): return split_loss(self.loss_fn(self.model, self.batch))
+        except (ValueError, RuntimeError) as e:   # a model that checks its inputs fails on NaN weights: say why they are NaN
+            if all(bool(torch.isfinite(p).all()) for p in self.model.parameters()): raise
+            raise NonFiniteLossError(f"step {self.step}: the model's weights are no longer finite, so its forward pass failed "
+                                     f"({type(e).__name__}: {str(e)[:120]}). Training diverged: lower TrainConfig.lr "
+                                     f"(it is {self.config.lr:g}), keep grad_clip on, or use precision='fp32'") from e
 
     def _nonfinite(self, what):
         self.n_nonfinite += 1
