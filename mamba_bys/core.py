@@ -65,11 +65,13 @@ def use_plotly_for_docs():
     pio.renderers.default = 'plotly_mimetype+notebook_connected'
 
 # %% ../nbs/00_core.ipynb #816ef178
-import hashlib, json, tempfile
+import glob, hashlib, json, tempfile
 
 def atomic_write(path, write) -> Path:
-    "Create `path` by calling `write(tmp_path)` on a temporary file beside it, then renaming it over `path`."
+    """Create `path` by calling `write(tmp_path)` on a temporary file beside it, then renaming it over `path`.
+    Temporary files of `path` left by a writer that was killed are removed first (one writer per path at a time)."""
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f'.{glob.escape(path.name)}.*.tmp'): stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
     try:
         write(Path(tmp))
