@@ -25,7 +25,7 @@ from ..models.hierarchical import (HierarchicalConfig, HierarchicalByteLM, Trans
                                            trigram_entropy_table, next_byte_losses, generate_bytes)
 from ..training.learner import Learner, TrainConfig, Callback, CancelFit
 from ..metrics import byte_nll, bits_per_byte_from_nll
-from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides, run_jobs
+from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_checkpoint, save_task_run, say, with_overrides, write_json, run_jobs
 from ..data.text import load_text
 
 # %% ../../nbs/06_evaluation/06_bytelm.ipynb #07d7098a
@@ -56,6 +56,9 @@ class CPUTimeBudget(Callback):
     def after_step(self):
         self.curve.append((self.used(), self.learner.step, self.learner.loss_value))
         if self.used() >= self.seconds: raise CancelFit()
+    def state_dict(self): return {'used': self.used(), 'curve': self.curve}
+    def load_state_dict(self, st):   # a resumed run has the budget that was left
+        self.t0, self.curve = time.process_time() - st['used'], [tuple(c) for c in st['curve']]
 
 # %% ../../nbs/06_evaluation/06_bytelm.ipynb #af475053
 def _as_array(data, name='data') -> np.ndarray:
@@ -110,7 +113,7 @@ MODEL_KINDS = ('hierarchical', 'mamba', 'transformer')
 LEARNING_RATES = {'hierarchical': 8e-3, 'mamba': 4e-3, 'transformer': 4e-3}
 
 @dataclass
-class TextLMConfig:
+class TextLMConfig(TaskConfig):
     "A byte-LM run on the text corpus for a CPU-time budget. Defaults: 3.5 CPU-minutes on one thread (seconds under IN_TEST)."
     model: str = 'hierarchical'                  # 'hierarchical' | 'mamba' | 'transformer'
     cpu_seconds: float = full_or_test(210.0, 2.0)  # training budget: CPU seconds of this process
@@ -120,7 +123,6 @@ class TextLMConfig:
     batch_size: int = full_or_test(16, 4)
     lr: Optional[float] = None                   # None: the model's own rate, LEARNING_RATES[model]
     weight_decay: float = 0.01
-    seed: int = 0
     # the hierarchical model (its size sets the others')
     d_local: int = full_or_test(64, 16)
     d_global: int = full_or_test(96, 24)
@@ -141,20 +143,14 @@ class TextLMConfig:
     out_dir: str = 'runs/bytelm'
 
     def __post_init__(self):
+        super().__post_init__()   # every field's type, the seed, the run folder's name
         if self.model not in MODEL_KINDS: raise ValueError(f"unknown model {self.model!r}; choose one of {MODEL_KINDS}")
-        for k in ('window', 'batch_size', 'd_local', 'd_global', 'd_state', 'ngram_buckets', 'n_layers', 'n_heads', 'threads', 'valid_bytes'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"TextLMConfig.{k} must be a positive int, got {v!r}")
-        for k in ('max_steps', 'd_model', 'train_bytes'):
-            v = getattr(self, k)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1): raise ValueError(f"TextLMConfig.{k} must be a positive int or None, got {v!r}")
+        optional = ('max_steps', 'd_model', 'train_bytes', 'lr')   # None: no step limit, the matched width, all bytes, the model's own rate
+        check_positive(self, ('window', 'batch_size', 'd_local', 'd_global', 'd_state', 'ngram_buckets', 'n_layers', 'n_heads', 'threads',
+                              'valid_bytes', 'cpu_seconds', 'max_new_bytes', 'temperature', *optional), optional=optional)
         if self.window < 8: raise ValueError(f"TextLMConfig.window must be >= 8 bytes, got {self.window}")
-        if self.lr is not None and (isinstance(self.lr, bool) or not isinstance(self.lr, (int, float)) or not (self.lr > 0 and math.isfinite(self.lr))):
-            raise ValueError(f"TextLMConfig.lr must be a positive number or None (the model's own rate), got {self.lr!r}")
-        c = self.cpu_seconds
-        if isinstance(c, bool) or not isinstance(c, (int, float)) or not (c > 0 and math.isfinite(c)):
-            raise ValueError(f"TextLMConfig.cpu_seconds must be a positive number, got {c!r}")
-        if not isinstance(self.prompt, str) or not self.prompt: raise ValueError(f"TextLMConfig.prompt must be a non-empty str, got {self.prompt!r}")
+        if not self.weight_decay >= 0: raise ValueError(f"TextLMConfig.weight_decay must be >= 0, got {self.weight_decay!r}")
+        if not self.prompt: raise ValueError(f"TextLMConfig.prompt must be a non-empty str, got {self.prompt!r}")
         self.hierarchical_config()   # patching, threshold and max_patch_len are checked there
 
     def hierarchical_config(self) -> HierarchicalConfig:
@@ -211,15 +207,17 @@ def _mean_patch_len(model, data: np.ndarray, window: int) -> Optional[float]:
     with torch.no_grad(): n = int(model.patch_starts(ds.windows).sum())
     return ds.windows.numel() / n
 
-def train(config: Optional[TextLMConfig] = None, **overrides) -> dict:
-    "Train `config.model` for `config.cpu_seconds` of CPU time; save `model.pt` and `results.json` in `out_dir`; return the results."
+def train(config: Optional[TextLMConfig] = None, resume: Optional[bool] = None, **overrides) -> dict:
+    """Train `config.model` for `config.cpu_seconds` of CPU time; save `model.pt` and `results.json` in `out_dir`; return the
+    results. A run killed before the end continues from `out_dir/last.pt` with the budget it had left (see `fit_task`)."""
     cfg = with_overrides(config, TextLMConfig, overrides)
+    run_folder(cfg.out_dir)
     threads = torch.get_num_threads()
     torch.set_num_threads(cfg.threads)
-    try: return _train(cfg)
+    try: return _train(cfg, resume)
     finally: torch.set_num_threads(threads)
 
-def _train(cfg: TextLMConfig) -> dict:
+def _train(cfg: TextLMConfig, resume: Optional[bool] = None) -> dict:
     budget = CPUTimeBudget(cfg.cpu_seconds)          # the clock starts now: counting trigrams is part of the budget
     text = load_text()
     tr = text['train'] if cfg.train_bytes is None else text['train'][:cfg.train_bytes]
@@ -231,7 +229,7 @@ def _train(cfg: TextLMConfig) -> dict:
     tc = TrainConfig(lr=lr, weight_decay=cfg.weight_decay, max_steps=cfg.max_steps or 10**9, schedule='constant', warmup=0.0,
                      seed=cfg.seed, device='cpu', progress=False, live_plot=False)
     learner = Learner(model, dl, next_byte_loss, tc, cbs=[budget])
-    t0 = time.time(); learner.fit(); wall = time.time() - t0
+    wall = fit_task(learner, cfg, resume)
     cpu = budget.used()
     model.eval()
     ev = bits_per_byte_of(model, valid, cfg.window)
@@ -244,12 +242,9 @@ def _train(cfg: TextLMConfig) -> dict:
                'valid_bits_per_byte': ev['bits_per_byte'], 'valid_bytes': ev['n_bytes'],
                'mean_patch_len': _mean_patch_len(model, valid, cfg.window), 'prompt': cfg.prompt, 'sample': _decode(sample),
                'curve': [{'cpu_seconds': c, 'step': s, 'bits_per_byte': l / math.log(2)} for c, s, l in curve], 'config': asdict(cfg)}
-    out = Path(cfg.out_dir)
-    save_task_checkpoint(out / 'model.pt', 'bytelm', cfg, model, {k: v for k, v in results.items() if k != 'curve'})
-    write_json(results, out / 'results.json')
-    print(f"bytelm [{cfg.model}{'/' + cfg.patching if cfg.model == 'hierarchical' else ''}, {results['params']:,} params, "
-          f"{learner.step} steps in {cpu:.0f} CPU s]: {ev['bits_per_byte']:.3f} bits/byte on {ev['n_bytes']:,} held-out bytes → {out / 'model.pt'}")
-    return results
+    return save_task_run('bytelm', cfg, model, results, f"bytelm [{cfg.model}{'/' + cfg.patching if cfg.model == 'hierarchical' else ''}, "
+                         f"{results['params']:,} params, {learner.step} steps in {cpu:.0f} CPU s]: {ev['bits_per_byte']:.3f} bits/byte on "
+                         f"{ev['n_bytes']:,} held-out bytes", keep_out=('curve',))
 
 def evaluate(checkpoint, split: str = 'valid', n_bytes: Optional[int] = None, window: Optional[int] = None) -> dict:
     "Bits per byte of a saved byte LM on the first `n_bytes` (default: the run's `valid_bytes`) of `split` of the text corpus."
@@ -257,9 +252,11 @@ def evaluate(checkpoint, split: str = 'valid', n_bytes: Optional[int] = None, wi
     if split not in ('train', 'valid'): raise ValueError(f"unknown split {split!r}; choose 'train' or 'valid'")
     if n_bytes is not None and (isinstance(n_bytes, bool) or not isinstance(n_bytes, int) or n_bytes < 2):
         raise ValueError(f"n_bytes must be an int >= 2 or None, got {n_bytes!r}")
-    data = load_text()[split][:n_bytes or cfg['valid_bytes']]
-    res = bits_per_byte_of(model, data, window or cfg['window'])
-    print(f"bytelm checkpoint {checkpoint} ({cfg['model']}): {res['bits_per_byte']:.3f} bits/byte on {res['n_bytes']:,} {split} bytes")
+    if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 2):
+        raise ValueError(f"window must be an int >= 2 or None (the run's own), got {window!r}")
+    data = load_text()[split][:n_bytes if n_bytes is not None else cfg['valid_bytes']]
+    res = bits_per_byte_of(model, data, window if window is not None else cfg['window'])
+    say(f"bytelm checkpoint {checkpoint} ({cfg['model']}): {res['bits_per_byte']:.3f} bits/byte on {res['n_bytes']:,} {split} bytes")
     return res
 
 def generate(checkpoint, prompt='def ', max_new_bytes: int = 200, temperature: float = 0.7, seed: Optional[int] = 0,

@@ -21,7 +21,7 @@ from ..bytes import Special, encode_image_caption, palette_image, decode_caption
 from ..ssm.mamba import MambaConfig
 from ..models.bytelm import ByteLM, generate as lm_generate
 from ..training.learner import Learner, TrainConfig
-from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides
+from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides
 from ..metrics import corpus_bleu, sentence_bleu
 
 # %% ../../nbs/06_evaluation/01_captioning.ipynb #22739cb4
@@ -43,7 +43,7 @@ def direction_config(direction: str, d_model: int, n_layers: int, d_state: int =
 CAPTION_DATASETS = ('sprites', 'pokemon')
 
 @dataclass
-class CaptionConfig:
+class CaptionConfig(TaskConfig):
     "A captioning run. Defaults: about 12 minutes on one CPU core (seconds under IN_TEST)."
     dataset: str = 'sprites'        # 'sprites' (shipped in data/) | 'pokemon' (PixelBytes-Pokemon, needs the Hub once)
     direction: str = 'bi_shared'    # 'uni' | 'bi_separate' | 'bi_shared'
@@ -54,7 +54,6 @@ class CaptionConfig:
     batch_size: int = full_or_test(32, 8)
     lr: float = 4e-3
     weight_decay: float = 0.01
-    seed: int = 0
     max_new_tokens: int = full_or_test(64, 12)   # longest caption generated (sprite captions are < 60 bytes)
     n_train: Optional[int] = full_or_test(None, 64) # training examples used (None: the whole split)
     n_eval: Optional[int] = full_or_test(None, 8) # test examples captioned (None: the whole split)
@@ -64,16 +63,13 @@ class CaptionConfig:
     progress: bool = True
 
     def __post_init__(self):
+        super().__post_init__()   # every field's type, the seed, the run folder's name
         check_direction(self.direction)
         if self.dataset not in CAPTION_DATASETS:
             raise ValueError(f"unknown dataset {self.dataset!r}; choose one of {CAPTION_DATASETS}")
-        for k in ('d_model', 'n_layers', 'd_state', 'steps', 'batch_size', 'max_new_tokens'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"CaptionConfig.{k} must be a positive int, got {v!r}")
-        for k in ('n_train', 'n_eval'):
-            v = getattr(self, k)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
-                raise ValueError(f"CaptionConfig.{k} must be a positive int or None (the whole split), got {v!r}")
+        check_positive(self, ('d_model', 'n_layers', 'd_state', 'steps', 'batch_size', 'max_new_tokens', 'lr',
+                              'n_train', 'n_eval', 'eval_every'), optional=('n_train', 'n_eval', 'eval_every'))
+        if not self.weight_decay >= 0: raise ValueError(f"CaptionConfig.weight_decay must be >= 0, got {self.weight_decay!r}")
 
 # %% ../../nbs/06_evaluation/01_captioning.ipynb #1a6120d3
 def load_caption_data(dataset: str = 'sprites', offline: Optional[bool] = None):
@@ -160,9 +156,11 @@ def evaluate_model(model: ByteLM, split, max_new_tokens: int = 64, n: Optional[i
     if 'shape' in split.column_names and all(split['shape']): res['attribute_accuracy'] = attribute_accuracy(hyps, split)
     return res
 
-def train(config: Optional[CaptionConfig] = None, **overrides) -> dict:
-    "Train a captioner as `config` says (fields can be overridden by keyword); save `model.pt` and `results.json` in `out_dir`; return the results."
+def train(config: Optional[CaptionConfig] = None, resume: Optional[bool] = None, **overrides) -> dict:
+    """Train a captioner as `config` says (fields can be overridden by keyword); save `model.pt` and `results.json` in `out_dir`;
+    return the results. A run killed before the end continues from `out_dir/last.pt` (see `fit_task` for `resume`)."""
     cfg = with_overrides(config, CaptionConfig, overrides)
+    run_folder(cfg.out_dir)
     ds = load_caption_data(cfg.dataset, cfg.offline)
     g = seed_everything(cfg.seed)
     from mamba_bys.data.loaders import make_loader
@@ -174,7 +172,7 @@ def train(config: Optional[CaptionConfig] = None, **overrides) -> dict:
     tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed, progress=cfg.progress,
                      eval_every=cfg.eval_every or max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
     learner = Learner(model, train_dl, _caption_loss, tc, valid_dl=valid_dl)
-    t0 = time.time(); learner.fit(); train_seconds = time.time() - t0
+    train_seconds = fit_task(learner, cfg, resume)
     model.eval()
     ev = evaluate_model(model, ds['test'], cfg.max_new_tokens, cfg.n_eval)
     results = {'task': 'caption', 'dataset': cfg.dataset, 'direction': cfg.direction, 'params': count_params(model),
@@ -183,22 +181,30 @@ def train(config: Optional[CaptionConfig] = None, **overrides) -> dict:
                'bleu4': ev['bleu4'], 'n_test': ev['n_examples'], 'attribute_accuracy': ev.get('attribute_accuracy'),
                'samples': [{'hypothesis': h, 'references': r} for h, r in zip(ev['hypotheses'][:10], ev['references'][:10])],
                'config': asdict(cfg)}
-    out = Path(cfg.out_dir)
-    save_task_checkpoint(out / 'model.pt', 'caption', cfg, model, {k: v for k, v in results.items() if k != 'samples'})
-    write_json(results, out / 'results.json')
-    print(f"caption [{cfg.direction}, {results['params']:,} params, {learner.step} steps, {train_seconds:.0f} s]: "
-          f"BLEU-4 {ev['bleu4']:.1f} on {ev['n_examples']} {cfg.dataset} test captions → {out / 'model.pt'}")
+    save_task_run('caption', cfg, model, results, f"caption [{cfg.direction}, {results['params']:,} params, {learner.step} steps, "
+                  f"{train_seconds:.0f} s]: BLEU-4 {ev['bleu4']:.1f} on {ev['n_examples']} {cfg.dataset} test captions", keep_out=('samples',))
     results['history'] = learner.history
     results['test'] = ev
     return results
+
+def _max_new(max_new_tokens, cfg) -> int:
+    "`max_new_tokens`, or the run's own when None; checked before any captioning."
+    if max_new_tokens is None: return cfg['max_new_tokens']
+    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be a positive int (or None: the run's {cfg['max_new_tokens']}), got {max_new_tokens!r}")
+    return max_new_tokens
+
+def _check_n(n):
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1): raise ValueError(f"n must be a positive int or None (all), got {n!r}")
+    return n
 
 def evaluate(checkpoint, split: str = 'test', n: Optional[int] = None, max_new_tokens: Optional[int] = None) -> dict:
     "BLEU-4 (and captions) of a saved captioner on `split` of the dataset it was trained on."
     model, cfg, _ = load_task_model(checkpoint, 'caption')
     ds = load_caption_data(cfg['dataset'], cfg.get('offline'))
     if split not in ds: raise ValueError(f"unknown split {split!r}; choose one of {list(ds)}")
-    res = evaluate_model(model, ds[split], max_new_tokens or cfg['max_new_tokens'], n)
-    print(f"caption checkpoint {checkpoint}: BLEU-4 {res['bleu4']:.1f} on {res['n_examples']} {cfg['dataset']} {split} captions")
+    res = evaluate_model(model, ds[split], _max_new(max_new_tokens, cfg), _check_n(n))
+    say(f"caption checkpoint {checkpoint}: BLEU-4 {res['bleu4']:.1f} on {res['n_examples']} {cfg['dataset']} {split} captions")
     return res
 
 def image_as_text(image) -> str:
@@ -219,6 +225,6 @@ def generate(checkpoint, index: int = 0, split: str = 'test', max_new_tokens: Op
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(ds[split]):
         raise ValueError(f"index must be an int in 0..{len(ds[split]) - 1}, got {index!r}")
     row = ds[split][index]
-    cap = caption_one(model, row['image'], max_new_tokens or cfg['max_new_tokens'])
+    cap = caption_one(model, row['image'], _max_new(max_new_tokens, cfg))
     if show: print(f"{image_as_text(row['image'])}\nmodel:     {cap}\nreference: {row['references'][0]}")
     return cap

@@ -32,7 +32,7 @@ from ..training.learner import Learner, TrainConfig
 from ..data.loaders import collate
 from ..metrics import legal_move_rate, win_rate, alternate_colours
 from .captioning import DIRECTIONS, check_direction, direction_config
-from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides
+from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #8d1752fd
 LEGAL_CODE, EMPTY_CODE, OWN_CODE, OPP_CODE = 0, 1, 2, 3   # square byte = 64 * code + square
@@ -250,7 +250,7 @@ def match_result(model, opponent, n_games: int, seed: int = 0, mark_legal: bool 
 OPPONENTS = {'random': random_player, 'greedy': greedy_player}
 
 @dataclass
-class OthelloConfig:
+class OthelloConfig(TaskConfig):
     "An Othello move-model run. Defaults (rules given): about 6 minutes on one CPU core (seconds under IN_TEST)."
     direction: str = 'bi_shared'     # 'uni' | 'bi_separate' | 'bi_shared'
     d_model: int = full_or_test(64, 16)
@@ -260,7 +260,6 @@ class OthelloConfig:
     batch_size: int = full_or_test(64, 8)
     lr: float = 4e-3
     weight_decay: float = 0.01
-    seed: int = 0
     games: str = 'strong'            # which games to imitate: 'strong' (search player) | 'random'
     augment: bool = True             # a random one of the 8 board symmetries per example
     mark_legal: bool = True          # rules given: legal squares marked in the prefix (False: rules learned)
@@ -276,15 +275,16 @@ class OthelloConfig:
     progress: bool = True
 
     def __post_init__(self):
+        super().__post_init__()   # every field's type, the seed, the run folder's name
         check_direction(self.direction)
         if self.games not in ('strong', 'random'): raise ValueError(f"unknown games {self.games!r}; choose 'strong' or 'random'")
-        for k in ('d_model', 'n_layers', 'd_state', 'steps', 'batch_size', 'n_games'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"OthelloConfig.{k} must be a positive int, got {v!r}")
+        check_positive(self, ('d_model', 'n_layers', 'd_state', 'steps', 'batch_size', 'n_games', 'lr', 'n_eval_positions',
+                              'max_train_games', 'eval_every'), optional=('n_eval_positions', 'max_train_games', 'eval_every'))
+        if not self.weight_decay >= 0: raise ValueError(f"OthelloConfig.weight_decay must be >= 0, got {self.weight_decay!r}")
         if not 0 <= self.legal_weight <= 1: raise ValueError(f"OthelloConfig.legal_weight must be in [0, 1], got {self.legal_weight!r}")
         for k in ('legal_head', 'legal_power'):
             if not getattr(self, k) >= 0: raise ValueError(f"OthelloConfig.{k} must be >= 0, got {getattr(self, k)!r}")
-        if isinstance(self.rules_games, bool) or not isinstance(self.rules_games, int) or self.rules_games < 0:
+        if self.rules_games < 0:
             raise ValueError(f"OthelloConfig.rules_games must be an int >= 0, got {self.rules_games!r}")
         if self.legal_head and self.mark_legal:
             raise ValueError("a legality head learns the rules, but mark_legal=True gives them: pass mark_legal=False with legal_head > 0")
@@ -331,9 +331,11 @@ def _summary(ev):
             + '; '.join(f"vs {n}: {100 * ev[f'vs_{n}']['win_rate']:.1f}% [{100 * ev[f'vs_{n}']['low']:.1f}, {100 * ev[f'vs_{n}']['high']:.1f}]"
                         f" over {ev[f'vs_{n}']['n_games']}" for n in OPPONENTS))
 
-def train(config: Optional[OthelloConfig] = None, **overrides) -> dict:
-    "Train a move model as `config` says (fields can be overridden by keyword); save `model.pt` and `results.json` in `out_dir`; return the results."
+def train(config: Optional[OthelloConfig] = None, resume: Optional[bool] = None, **overrides) -> dict:
+    """Train a move model as `config` says (fields can be overridden by keyword); save `model.pt` and `results.json` in `out_dir`;
+    return the results. A run killed before the end continues from `out_dir/last.pt` (see `fit_task` for `resume`)."""
     cfg = with_overrides(config, OthelloConfig, overrides)
+    run_folder(cfg.out_dir)
     from mamba_bys.data.games import load_games
     gs = load_games()
     g = seed_everything(cfg.seed)
@@ -352,7 +354,7 @@ def train(config: Optional[OthelloConfig] = None, **overrides) -> dict:
     tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed, progress=cfg.progress,
                      eval_every=cfg.eval_every or max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
     learner = Learner(model, train_dl, loss_fn, tc, valid_dl=valid_dl)
-    t0 = time.time(); learner.fit(); train_seconds = time.time() - t0
+    train_seconds = fit_task(learner, cfg, resume)
     model.eval()
     ev = evaluate_model(model, 'test', cfg.n_eval_positions, cfg.n_games, cfg.seed, cfg.mark_legal)
     results = {'task': 'othello', 'direction': cfg.direction, 'params': count_params(model), 'steps': learner.step,
@@ -361,19 +363,20 @@ def train(config: Optional[OthelloConfig] = None, **overrides) -> dict:
                'valid_loss': learner.history['valid'][-1]['loss'] if learner.history['valid'] else None,
                'legal_move_rate': ev['legal_strong']['legal_move_rate'], 'win_rate_random': ev['vs_random']['win_rate'],
                'win_rate_greedy': ev['vs_greedy']['win_rate'], 'test': ev, 'config': asdict(cfg)}
-    out = Path(cfg.out_dir)
-    save_task_checkpoint(out / 'model.pt', 'othello', cfg, model, results)
-    write_json(results, out / 'results.json')
-    print(f"othello [{cfg.direction}, {results['params']:,} params, {learner.step} steps, {train_seconds:.0f} s]: {_summary(ev)} → {out / 'model.pt'}")
+    save_task_run('othello', cfg, model, results, f"othello [{cfg.direction}, {results['params']:,} params, {learner.step} steps, "
+                  f"{train_seconds:.0f} s]: {_summary(ev)}")
     results['history'] = learner.history
     return results
 
 def evaluate(checkpoint, split: str = 'test', n_positions: Optional[int] = None, n_games: Optional[int] = None, seed: int = 0) -> dict:
     "Legal-move rate and win rates of a saved move model on held-out games of `split`."
+    for name, v in (('n_positions', n_positions), ('n_games', n_games)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise ValueError(f"{name} must be a positive int or None (the run's own), got {v!r}")
     model, cfg, _ = load_task_model(checkpoint, 'othello')
     ev = evaluate_model(model, split, n_positions if n_positions is not None else cfg['n_eval_positions'],
-                        n_games or cfg['n_games'], seed, cfg['mark_legal'])
-    print(f"othello checkpoint {checkpoint}: {_summary(ev)}")
+                        n_games if n_games is not None else cfg['n_games'], seed, cfg['mark_legal'])
+    say(f"othello checkpoint {checkpoint}: {_summary(ev)}")
     return ev
 
 def _board_from_moves(moves) -> Board:

@@ -23,7 +23,7 @@ from ..models.video import (VideoVAE, VideoVAEConfig, vae_loss, kl_weight, KL_SC
                                     discriminator_loss, generator_loss)
 from ..metrics import psnr, ssim
 from ..training.learner import Learner, TrainConfig, Callback
-from .runs import count_params, save_task_checkpoint, load_task_model, write_json, with_overrides, run_jobs
+from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides, write_json, run_jobs
 
 # %% ../../nbs/06_evaluation/04_video_task.ipynb #640a3812
 SPLITS = ('train', 'valid', 'test')
@@ -128,7 +128,7 @@ class AdversarialTraining(Callback):
 
 # %% ../../nbs/06_evaluation/04_video_task.ipynb #6b328e40
 @dataclass
-class VideoConfig:
+class VideoConfig(TaskConfig):
     "A video-reconstruction run. Defaults: 3 minutes on an idle CPU core, up to 3x that on a busy one (seconds under IN_TEST)."
     region_mode: str = 'gaad'          # 'gaad' | 'grid'
     stack: str = 'wubu'                # 'wubu' | 'euclidean'
@@ -151,23 +151,21 @@ class VideoConfig:
     adv_weight: float = 0.05
     adv_start: float = 0.5             # the adversarial term joins after this fraction of the run
     disc_channels: int = full_or_test(32, 8)
-    seed: int = 0
     n_eval: Optional[int] = full_or_test(None, 2)   # clips scored per split (None: all)
     out_dir: str = 'runs/video'
     progress: bool = True
 
     def __post_init__(self):
-        for k in ('latent_dim', 'd_model', 'render_channels', 'steps', 'batch_size', 'kl_cycles', 'disc_channels'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"VideoConfig.{k} must be a positive int, got {v!r}")
-        if isinstance(self.n_extra, bool) or not isinstance(self.n_extra, int) or self.n_extra < 0:
+        super().__post_init__()   # every field's type, the seed, the run folder's name
+        check_positive(self, ('latent_dim', 'd_model', 'render_channels', 'steps', 'batch_size', 'kl_cycles', 'disc_channels',
+                              'lr', 'recon_sigma', 'n_eval'), optional=('n_eval',))
+        for k in ('weight_decay', 'beta_max', 'adv_weight'):
+            if not getattr(self, k) >= 0: raise ValueError(f"VideoConfig.{k} must be >= 0, got {getattr(self, k)!r}")
+        for k in ('kl_warmup', 'adv_start'):
+            if not 0 <= getattr(self, k) <= 1: raise ValueError(f"VideoConfig.{k} must be a fraction in [0, 1], got {getattr(self, k)!r}")
+        if self.n_extra < 0:
             raise ValueError(f"VideoConfig.n_extra must be an int >= 0, got {self.n_extra!r}")
         if self.kl_schedule not in KL_SCHEDULES: raise ValueError(f"VideoConfig.kl_schedule must be one of {KL_SCHEDULES}, got {self.kl_schedule!r}")
-        if self.n_eval is not None and (isinstance(self.n_eval, bool) or not isinstance(self.n_eval, int) or self.n_eval < 1):
-            raise ValueError(f"VideoConfig.n_eval must be a positive int or None (all clips), got {self.n_eval!r}")
-        for k in ('lr', 'recon_sigma'):
-            if not getattr(self, k) > 0: raise ValueError(f"VideoConfig.{k} must be > 0, got {getattr(self, k)!r}")
-        if not isinstance(self.adversarial, bool): raise ValueError(f"VideoConfig.adversarial must be True or False, got {self.adversarial!r}")
         self.model_config()   # region_mode, stack and sizes are checked by the model's config
 
     def model_config(self) -> VideoVAEConfig:
@@ -181,9 +179,11 @@ def evaluate_model(model: VideoVAE, clips: torch.Tensor) -> dict:
     return {'psnr': res['psnr'], 'ssim': res['ssim'], 'n_clips': len(clips), 'n_frames': len(res['psnr_per_frame']),
             'eval_seconds': time.time() - t0}
 
-def train(config: Optional[VideoConfig] = None, **overrides) -> dict:
-    "Train a video VAE as `config` says (fields can be overridden by keyword); save `model.pt` and `results.json` in `out_dir`; return the results."
+def train(config: Optional[VideoConfig] = None, resume: Optional[bool] = None, **overrides) -> dict:
+    """Train a video VAE as `config` says (fields can be overridden by keyword); save `model.pt` and `results.json` in `out_dir`;
+    return the results. A run killed before the end continues from `out_dir/last.pt` (see `fit_task` for `resume`)."""
     cfg = with_overrides(config, VideoConfig, overrides)
+    run_folder(cfg.out_dir)
     g = seed_everything(cfg.seed)
     train_clips = video_clips('train', n_extra=cfg.n_extra, seed=cfg.seed)
     valid = video_clips('valid', n=cfg.n_eval)
@@ -196,7 +196,7 @@ def train(config: Optional[VideoConfig] = None, **overrides) -> dict:
     tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed, progress=cfg.progress,
                      eval_every=max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1), live_plot=False)
     learner = Learner(model, train_dl, loss, tc, valid_dl=valid_dl, cbs=cbs)
-    t0 = time.time(); learner.fit(); train_seconds = time.time() - t0
+    train_seconds = fit_task(learner, cfg, resume)
     model.eval()
     scores = {split: evaluate_model(model, video_clips(split, n=cfg.n_eval)) for split in ('valid', 'test')}
     last = learner.history['train'][-1]
@@ -207,12 +207,9 @@ def train(config: Optional[VideoConfig] = None, **overrides) -> dict:
                'valid_psnr': scores['valid']['psnr'], 'valid_ssim': scores['valid']['ssim'],
                'test_psnr': scores['test']['psnr'], 'test_ssim': scores['test']['ssim'], 'scores': scores,
                'curvatures': model.stack.geometry() if cfg.stack == 'wubu' else None, 'config': asdict(cfg)}
-    out = Path(cfg.out_dir)
-    save_task_checkpoint(out / 'model.pt', 'video', cfg, model, results)
-    write_json(results, out / 'results.json')
-    print(f"video [{cfg.region_mode}+{cfg.stack}, {results['params']:,} params, {learner.step} steps, {train_seconds:.0f} s]: "
-          f"PSNR {scores['valid']['psnr']:.2f} dB, SSIM {scores['valid']['ssim']:.3f} on {scores['valid']['n_frames']} held-out valid frames "
-          f"(test {scores['test']['psnr']:.2f} dB / {scores['test']['ssim']:.3f}) → {out / 'model.pt'}")
+    save_task_run('video', cfg, model, results, f"video [{cfg.region_mode}+{cfg.stack}, {results['params']:,} params, {learner.step} steps, "
+                  f"{train_seconds:.0f} s]: PSNR {scores['valid']['psnr']:.2f} dB, SSIM {scores['valid']['ssim']:.3f} on "
+                  f"{scores['valid']['n_frames']} held-out valid frames (test {scores['test']['psnr']:.2f} dB / {scores['test']['ssim']:.3f})")
     results['history'] = learner.history
     return results
 
@@ -220,8 +217,9 @@ def evaluate(checkpoint, split: str = 'valid', n: Optional[int] = None) -> dict:
     "PSNR/SSIM of a saved video VAE on `split` ('valid': the shipped held-out clips, 'test': 48 more clips of the held-out photos, 'train')."
     model, cfg, _ = load_task_model(checkpoint, 'video')
     if split not in SPLITS: raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1): raise ValueError(f"n must be a positive int or None (all clips), got {n!r}")
     res = evaluate_model(model, video_clips(split, n=n, n_extra=0, seed=cfg['seed']))
-    print(f"video checkpoint {checkpoint}: PSNR {res['psnr']:.2f} dB, SSIM {res['ssim']:.3f} on {res['n_frames']} {split} frames")
+    say(f"video checkpoint {checkpoint}: PSNR {res['psnr']:.2f} dB, SSIM {res['ssim']:.3f} on {res['n_frames']} {split} frames")
     return res
 
 def show_reconstructions(originals: torch.Tensor, recons: torch.Tensor, max_frames: int = 8, titles=None):
