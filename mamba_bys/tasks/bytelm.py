@@ -120,27 +120,27 @@ class TextLMConfig(TaskConfig):
     max_steps: Optional[int] = None              # also stop after this many steps (None: the budget alone)
     threads: int = 1                             # torch threads while training (1: the CPU time is comparable)
     window: int = full_or_test(512, 64)          # bytes per training / evaluation window
-    batch_size: int = full_or_test(16, 4)
+    batch_size: int = full_or_test(16, 4)    # windows per step
     lr: Optional[float] = None                   # None: the model's own rate, LEARNING_RATES[model]
-    weight_decay: float = 0.01
+    weight_decay: float = 0.01               # AdamW weight decay (matrices only)
     # the hierarchical model (its size sets the others')
-    d_local: int = full_or_test(64, 16)
-    d_global: int = full_or_test(96, 24)
-    d_state: int = full_or_test(16, 4)
-    ngram_buckets: int = full_or_test(512, 64)
+    d_local: int = full_or_test(64, 16)      # width of the hierarchical model's byte encoder and decoder
+    d_global: int = full_or_test(96, 24)     # width of its global model over patches
+    d_state: int = full_or_test(16, 4)       # SSM state size per channel
+    ngram_buckets: int = full_or_test(512, 64) # hash buckets of the n-gram features
     patching: str = 'entropy'                    # 'entropy' | 'static'
     threshold: float = 4.0                       # bits in [0, 8] (entropy patching)
     max_patch_len: int = 8                       # bytes (>= 4)
     # the baselines: d_model None = the width whose parameter count matches the hierarchical model's
-    d_model: Optional[int] = None
-    n_layers: int = 2
-    n_heads: int = 4
+    d_model: Optional[int] = None            # baselines: None = the width that matches the hierarchical model
+    n_layers: int = 2                        # the baselines' layers
+    n_heads: int = 4                         # the Transformer baseline's attention heads
     train_bytes: Optional[int] = full_or_test(None, 100_000)   # bytes of the training split used (None: all)
     valid_bytes: int = full_or_test(131_072, 4_096)           # held-out bytes scored (the first of the valid split)
     prompt: str = 'def '                         # generated from after training (UTF-8)
-    max_new_bytes: int = full_or_test(300, 24)
-    temperature: float = 0.7
-    out_dir: str = 'runs/bytelm'
+    max_new_bytes: int = full_or_test(300, 24) # bytes of the sample generated after training
+    temperature: float = 0.7                 # sampling temperature of that sample (> 0)
+    out_dir: str = 'runs/bytelm'             # the run folder: model.pt, results.json, last.pt while it runs
 
     def __post_init__(self):
         super().__post_init__()   # every field's type, the seed, the run folder's name

@@ -47,20 +47,20 @@ class CaptionConfig(TaskConfig):
     "A captioning run. Defaults: about 12 minutes on one CPU core (seconds under IN_TEST)."
     dataset: str = 'sprites'        # 'sprites' (shipped in data/) | 'pokemon' (PixelBytes-Pokemon, needs the Hub once)
     direction: str = 'bi_shared'    # 'uni' | 'bi_separate' | 'bi_shared'
-    d_model: int = full_or_test(64, 16)
-    n_layers: int = full_or_test(2, 1)
-    d_state: int = full_or_test(16, 4)
-    steps: int = full_or_test(900, 4)
-    batch_size: int = full_or_test(32, 8)
-    lr: float = 4e-3
-    weight_decay: float = 0.01
+    d_model: int = full_or_test(64, 16)      # width of the model
+    n_layers: int = full_or_test(2, 1)       # Mamba layers
+    d_state: int = full_or_test(16, 4)       # SSM state size per channel
+    steps: int = full_or_test(900, 4)        # optimiser steps
+    batch_size: int = full_or_test(32, 8)    # examples per step
+    lr: float = 4e-3                         # peak learning rate (AdamW, one-cycle)
+    weight_decay: float = 0.01               # AdamW weight decay (matrices only)
     max_new_tokens: int = full_or_test(64, 12)   # longest caption generated (sprite captions are < 60 bytes)
     n_train: Optional[int] = full_or_test(None, 64) # training examples used (None: the whole split)
     n_eval: Optional[int] = full_or_test(None, 8) # test examples captioned (None: the whole split)
     eval_every: Optional[int] = None              # steps between validation losses (None: 4 times per run)
-    out_dir: str = 'runs/caption'
+    out_dir: str = 'runs/caption'            # the run folder: model.pt, results.json, last.pt while it runs
     offline: Optional[bool] = None                # pokemon only: True reads the local Hub cache only
-    progress: bool = True
+    progress: bool = True                    # show a progress bar
 
     def __post_init__(self):
         super().__post_init__()   # every field's type, the seed, the run folder's name

@@ -253,13 +253,13 @@ OPPONENTS = {'random': random_player, 'greedy': greedy_player}
 class OthelloConfig(TaskConfig):
     "An Othello move-model run. Defaults (rules given): about 6 minutes on one CPU core (seconds under IN_TEST)."
     direction: str = 'bi_shared'     # 'uni' | 'bi_separate' | 'bi_shared'
-    d_model: int = full_or_test(64, 16)
-    n_layers: int = full_or_test(2, 1)
-    d_state: int = full_or_test(8, 4)
-    steps: int = full_or_test(2500, 4)
-    batch_size: int = full_or_test(64, 8)
-    lr: float = 4e-3
-    weight_decay: float = 0.01
+    d_model: int = full_or_test(64, 16)      # width of the model
+    n_layers: int = full_or_test(2, 1)       # Mamba layers
+    d_state: int = full_or_test(8, 4)        # SSM state size per channel
+    steps: int = full_or_test(2500, 4)       # optimiser steps
+    batch_size: int = full_or_test(64, 8)    # examples per step
+    lr: float = 4e-3                         # peak learning rate (AdamW, one-cycle)
+    weight_decay: float = 0.01               # AdamW weight decay (matrices only)
     games: str = 'strong'            # which games to imitate: 'strong' (search player) | 'random'
     augment: bool = True             # a random one of the 8 board symmetries per example
     mark_legal: bool = True          # rules given: legal squares marked in the prefix (False: rules learned)
@@ -267,12 +267,12 @@ class OthelloConfig(TaskConfig):
     legal_head: float = 0.0          # > 0: a `MoveModel`, whose legality head's loss has this weight (see `rules_loss`)
     legal_power: float = 4.0         # with a legality head, the agent's score: log p(move) + legal_power · log P(legal)
     rules_games: int = full_or_test(2400, 10)   # with a legality head, random games whose positions teach it the rules too
-    max_train_games: Optional[int] = full_or_test(None, 20)
+    max_train_games: Optional[int] = full_or_test(None, 20) # training games read (None: the whole split)
     n_eval_positions: Optional[int] = full_or_test(4000, 64)  # held-out positions for the legal-move rate (None: all)
     n_games: int = full_or_test(200, 4)                        # games against each opponent
-    eval_every: Optional[int] = None
-    out_dir: str = 'runs/othello'
-    progress: bool = True
+    eval_every: Optional[int] = None         # steps between validation losses (None: 4 times per run)
+    out_dir: str = 'runs/othello'            # the run folder: model.pt, results.json, last.pt while it runs
+    progress: bool = True                    # show a progress bar
 
     def __post_init__(self):
         super().__post_init__()   # every field's type, the seed, the run folder's name

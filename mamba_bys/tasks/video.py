@@ -133,27 +133,27 @@ class VideoConfig(TaskConfig):
     region_mode: str = 'gaad'          # 'gaad' | 'grid'
     stack: str = 'wubu'                # 'wubu' | 'euclidean'
     latent_dim: int = 8                # latent numbers per region
-    d_model: int = full_or_test(32, 8)
-    hyperbolic_dims: tuple = full_or_test((32, 16, 8), (8, 4))
-    boundary_points: tuple = full_or_test((4, 3, 2), (3, 2))
-    render_channels: int = full_or_test(16, 4)
-    steps: int = full_or_test(2000, 4)
-    batch_size: int = full_or_test(8, 2)
-    lr: float = 3e-3
-    weight_decay: float = 0.0
+    d_model: int = full_or_test(32, 8)       # width of the region tokens
+    hyperbolic_dims: tuple = full_or_test((32, 16, 8), (8, 4)) # dimension of each WuBu level
+    boundary_points: tuple = full_or_test((4, 3, 2), (3, 2)) # boundary points of each WuBu level
+    render_channels: int = full_or_test(16, 4) # channels of the decoder that paints regions back
+    steps: int = full_or_test(2000, 4)       # optimiser steps
+    batch_size: int = full_or_test(8, 2)     # examples per step
+    lr: float = 3e-3                         # peak learning rate (AdamW, one-cycle)
+    weight_decay: float = 0.0                # AdamW weight decay (matrices only)
     recon_sigma: float = 0.05          # the Gaussian decoder's noise level (sets the rate/distortion balance)
-    beta_max: float = 1.0
+    beta_max: float = 1.0                    # largest weight of the KL term
     kl_schedule: str = 'linear'        # 'linear' | 'cyclic' | 'constant'
     kl_warmup: float = 0.3             # fraction of the run ('linear') or of each cycle's ramp ('cyclic' ramps over half a cycle)
-    kl_cycles: int = 4
+    kl_cycles: int = 4                       # cycles of the 'cyclic' KL schedule
     n_extra: int = full_or_test(448, 4)   # extra training clips cut from the training photos
     adversarial: bool = False          # patch discriminator on/off
-    adv_weight: float = 0.05
+    adv_weight: float = 0.05                 # weight of the adversarial term
     adv_start: float = 0.5             # the adversarial term joins after this fraction of the run
-    disc_channels: int = full_or_test(32, 8)
+    disc_channels: int = full_or_test(32, 8) # width of the patch discriminator
     n_eval: Optional[int] = full_or_test(None, 2)   # clips scored per split (None: all)
-    out_dir: str = 'runs/video'
-    progress: bool = True
+    out_dir: str = 'runs/video'              # the run folder: model.pt, results.json, last.pt while it runs
+    progress: bool = True                    # show a progress bar
 
     def __post_init__(self):
         super().__post_init__()   # every field's type, the seed, the run folder's name
