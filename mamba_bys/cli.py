@@ -18,11 +18,10 @@ DATASETS = ('sprites', 'games', 'frames', 'text')
 
 def build_data(out_dir=None, only=DATASETS, progress: bool = False) -> dict:
     "Build the shipped datasets named in `only` into `out_dir` (default: `data_dir()`), saying what it does when `progress`; returns {name: folder}."
-    from mamba_bys.core import data_dir
+    from mamba_bys.core import data_dir, writable_dir
     unknown = [n for n in only if n not in DATASETS]
     if unknown: raise ValueError(f"unknown dataset(s) {unknown}; choose from {list(DATASETS)}")
-    out = Path(out_dir) if out_dir is not None else data_dir()
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_dir(out_dir if out_dir is not None else data_dir(), 'pass a folder you can write to: `mamba-bys data build --out FOLDER`')
     builders = {}
     if 'sprites' in only: from mamba_bys.data.sprites import build_sprites; builders['sprites'] = build_sprites
     if 'games' in only: from mamba_bys.data.games import build_games; builders['games'] = build_games

@@ -6,7 +6,8 @@ Docs: https://mamba-bys.github.io/mamba_bys/core.html.md"""
 
 # %% auto #0
 __all__ = ['IN_TEST', 'full_or_test', 'seed_everything', 'pick_device', 'data_dir', 'use_plotly_for_docs', 'atomic_write',
-           'atomic_write_bytes', 'save_npy', 'sha256_file', 'write_manifest', 'read_manifest', 'checked_file']
+           'atomic_write_bytes', 'save_npy', 'sha256_file', 'write_manifest', 'read_manifest', 'checked_file',
+           'NotWritableError', 'writable_dir']
 
 # %% ../nbs/00_core.ipynb #4cfeb37b
 import os, random
@@ -103,12 +104,16 @@ def write_manifest(folder, manifest: dict) -> Path:
     "Write `folder/manifest.json` atomically, keys sorted so equal manifests are equal bytes."
     return atomic_write_bytes(Path(folder) / 'manifest.json', (json.dumps(manifest, indent=1, sort_keys=True) + '\n').encode())
 
-def read_manifest(folder, fix: str, kind: str = '') -> dict:
-    "The `manifest.json` of a `kind` dataset folder; a clear error, ending with `fix`, when it is missing or damaged."
+def read_manifest(folder, fix: str, kind: str = '', keys: dict = None) -> dict:
+    "The `manifest.json` of a `kind` dataset folder; a clear error, ending with `fix`, when it is missing, not JSON, or lacks a key of `keys` ({key: type}; default {'sha256': dict})."
     mf = Path(folder) / 'manifest.json'
     if not mf.is_file(): raise FileNotFoundError(f"no {kind + ' ' if kind else ''}dataset at {folder} (manifest.json missing); {fix}")
-    try: return json.loads(mf.read_text())
+    try: m = json.loads(mf.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{mf} is corrupted ({e}); {fix}") from None
+    if not isinstance(m, dict): raise ValueError(f"{mf} is corrupted (a JSON {type(m).__name__}, not an object); {fix}")
+    bad = [k for k, t in (keys or {'sha256': dict}).items() if not isinstance(m.get(k), t)]
+    if bad: raise ValueError(f"{mf} is corrupted (no valid {', '.join(map(repr, bad))} entry); {fix}")
+    return m
 
 def checked_file(folder, name: str, manifest: dict, fix: str, verify: bool = True) -> Path:
     "`folder/name`, after checking it exists and (if `verify`) matches the SHA-256 in `manifest['sha256']`."
@@ -117,3 +122,17 @@ def checked_file(folder, name: str, manifest: dict, fix: str, verify: bool = Tru
     if verify and sha256_file(p) != manifest.get('sha256', {}).get(name):
         raise ValueError(f"{p} is corrupted (its SHA-256 does not match manifest.json); {fix}")
     return p
+
+# %% ../nbs/00_core.ipynb #791784d5
+class NotWritableError(PermissionError, ValueError):
+    "A folder that must be written cannot be: a `PermissionError`, and a `ValueError` (bad input: the CLI prints its message)."
+
+def writable_dir(path, fix: str = 'pass a folder you can write to') -> Path:
+    "`path`, created if missing and checked by writing a probe file into it; a `NotWritableError` naming it and ending with `fix` if it cannot be written."
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix='.write-probe-'); os.close(fd); os.unlink(probe)
+    except OSError as e:
+        raise NotWritableError(f"cannot write to the folder {path} ({e.strerror or e}); {fix}") from None
+    return path

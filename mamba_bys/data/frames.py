@@ -11,7 +11,7 @@ __all__ = ['PHOTOS_TRAIN', 'PHOTOS_VALID', 'IMAGE_SUFFIXES', 'VIDEO_SUFFIXES', '
 
 # %% ../../nbs/01_data/04_frames.ipynb #ad69daea
 from pathlib import Path
-from ..core import save_npy, sha256_file, write_manifest, read_manifest, checked_file
+from ..core import save_npy, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
 import json
 import numpy as np
 from ..bytes import as_rgb_uint8
@@ -143,18 +143,26 @@ def _read_video(path: Path) -> list:
     raise ImportError(f"reading the video {path.name} needs a video plugin: pip install av (or pip install imageio-ffmpeg); "
                       "or pass a folder of frames or a GIF instead")
 
+def _image_frames(p: Path, first_only: bool = False) -> list:
+    "The frames of the image file `p` (all of a GIF's, or the first) as RGB arrays; a clear ValueError for a file PIL cannot read."
+    from PIL import Image, ImageSequence
+    try:
+        with Image.open(p) as im: return [np.asarray(f.convert('RGB')) for f in ImageSequence.Iterator(im)][:1 if first_only else None]
+    except (OSError, SyntaxError, ValueError) as e:   # PIL: UnidentifiedImageError (an OSError), truncated or broken files
+        raise ValueError(f"{p} is not a readable image ({type(e).__name__}: {e}); pass a folder of images "
+                         f"({', '.join(IMAGE_SUFFIXES)}), a .gif, or a video ({', '.join(VIDEO_SUFFIXES)})") from None
+
 def load_clip(path, n_frames: int = None, size: int = None) -> np.ndarray:
     "Clip (T, H, W, 3) uint8 from a folder of images, a GIF or a video; `size`: centre-crop square frames of that side; `n_frames`: keep the first."
-    from PIL import Image, ImageSequence
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such file or folder: {path}")
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         if not files: raise ValueError(f"no image files ({', '.join(IMAGE_SUFFIXES)}) in the folder {path}")
-        frames = [np.asarray(Image.open(p).convert('RGB')) for p in files]
+        frames = [_image_frames(p, first_only=True)[0] for p in files]
         names = [p.name for p in files]
     elif path.suffix.lower() == '.gif':
-        with Image.open(path) as im: frames = [np.asarray(f.convert('RGB')) for f in ImageSequence.Iterator(im)]
+        frames = _image_frames(path)
         names = [f'frame {i}' for i in range(len(frames))]
     elif path.suffix.lower() in VIDEO_SUFFIXES:
         frames = [as_image(f[..., :3]) for f in _read_video(path)]
@@ -188,8 +196,7 @@ def make_clips(photos, n: int, seed: int, n_frames: int = 8, size: int = 64) -> 
 
 def build_frames(out_dir, n_train: int = 64, n_valid: int = 16, n_frames: int = 8, size: int = 64, seed: int = 0) -> Path:
     "Write `out_dir/frames/`: train clips over `PHOTOS_TRAIN`, valid clips over the held-out `PHOTOS_VALID`; bit-for-bit from `seed`."
-    out = Path(out_dir) / 'frames'
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_dir(Path(out_dir) / 'frames', "pass a folder you can write to: `mamba-bys data build --out FOLDER` (or build_frames(FOLDER))")
     manifest = {'format': 'mamba_bys.frames/1', 'seed': seed, 'n_frames': n_frames, 'size': size, 'clips': {}, 'sha256': {}}
     for i, (split, photos, n) in enumerate((('train', PHOTOS_TRAIN, n_train), ('valid', PHOTOS_VALID, n_valid))):
         clips, info = make_clips(photos, n, [seed, i], n_frames, size)
@@ -202,7 +209,7 @@ def load_frames(path=None, verify: bool = True) -> dict:
     from mamba_bys.core import data_dir
     path = Path(path) if path is not None else data_dir() / 'frames'
     fix = "rebuild it with `mamba-bys data build --only frames` (or build_frames(folder))"
-    manifest = read_manifest(path, fix, 'frames')
+    manifest = read_manifest(path, fix, 'frames', keys={'clips': dict, 'sha256': dict})
     out = {}
     for split in ('train', 'valid'):
         p = checked_file(path, f'{split}.npy', manifest, fix, verify)

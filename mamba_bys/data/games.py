@@ -9,7 +9,7 @@ __all__ = ['KINDS', 'SPLITS', 'FILES', 'encode_game', 'decode_game', 'generate_g
 
 # %% ../../nbs/01_data/03_games.ipynb #21cb65cf
 from pathlib import Path
-from ..core import save_npy, sha256_file, write_manifest, read_manifest, checked_file
+from ..core import save_npy, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
 import json
 import numpy as np
 import torch
@@ -95,8 +95,7 @@ def _split_sizes(n: int) -> dict:
 
 def build_games(out_dir, n_random: int = 20_000, n_strong: int = 3_000, seed: int = 0) -> Path:
     "Write `out_dir/games/`: random and strong games in train/valid/test splits, bit-for-bit reproducible from `seed`."
-    out = Path(out_dir) / 'games'
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_dir(Path(out_dir) / 'games', "pass a folder you can write to: `mamba-bys data build --out FOLDER` (or build_games(FOLDER))")
     manifest = {'format': 'mamba_bys.games/1', 'seed': seed, 'n_random': n_random, 'n_strong': n_strong,
                 'encoding': 'moves: squares 0..63 (a1=0, h8=63, row by row), 64 = pass; encode_game frames with BOS/EOS',
                 'splits': {}, 'sha256': {}}
@@ -118,7 +117,7 @@ def load_games(path=None, verify: bool = True) -> dict:
     from mamba_bys.core import data_dir
     path = Path(path) if path is not None else data_dir() / 'games'
     fix = "rebuild it with `mamba-bys data build --only games` (or build_games(folder))"
-    manifest = read_manifest(path, fix, 'games')
+    manifest = read_manifest(path, fix, 'games', keys={'splits': dict, 'sha256': dict})
     out = {}
     for name in manifest['splits']:
         arrays = {}

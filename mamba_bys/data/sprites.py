@@ -10,7 +10,7 @@ __all__ = ['SPRITE_SIZE', 'COLORS', 'SHAPES', 'SIZES', 'POSITIONS', 'PATTERNS', 
            'PATTERN_ADJECTIVES', 'EYE_WORDS', 'ACCESSORY_WORDS', 'POSITION_WORDS', 'TEMPLATE_WEIGHTS', 'N_REFERENCES',
            'SPRITE_FEATURES', 'SPLITS', 'BUILD_HINT', 'POKEMON_REPO', 'body_mask', 'draw_sprite', 'sample_attributes',
            'read_sprite', 'write_caption', 'parse_caption', 'make_sprite', 'generate_sprites', 'build_sprites',
-           'load_sprites', 'pokemon_to_example', 'map_pokemon', 'load_pokemon']
+           'load_sprites', 'pokemon_to_example', 'map_pokemon', 'HubDatasetError', 'load_pokemon']
 
 # %% ../../nbs/01_data/01_sprites.ipynb #6b1b47c8
 import hashlib, json, os, re, shutil
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
-from ..core import data_dir
+from ..core import data_dir, writable_dir
 from ..bytes import NES_PALETTE, palette_image, quantize
 
 # %% ../../nbs/01_data/01_sprites.ipynb #f0d10527
@@ -223,7 +223,7 @@ SPRITE_FEATURES = datasets.Features({
     'references': datasets.List(datasets.Value('string')),
     **{k: datasets.Value('string') for k in ATTRIBUTES + ('background', 'name')}})
 SPLITS = ('train', 'valid', 'test')
-BUILD_HINT = "run `mamba-bys data build` (or build_sprites(data_dir())) to rebuild it"
+BUILD_HINT = "build it with `mamba-bys data build --only sprites` (or build_sprites(data_dir()))"
 
 @contextmanager
 def _quiet_datasets():
@@ -265,7 +265,7 @@ def _checksums(folder: Path) -> dict:
 def build_sprites(out_dir: Path, n_train: int = 3000, n_valid: int = 300, n_test: int = 300, seed: int = 0) -> Path:
     "Write the sprite DatasetDict to `out_dir/sprites` (bit for bit the same for the same arguments); return that folder."
     if not isinstance(out_dir, (str, os.PathLike)): raise TypeError(f"out_dir must be a path, got {type(out_dir).__name__}")
-    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = writable_dir(out_dir, "pass a folder you can write to: `mamba-bys data build --out FOLDER` (or build_sprites(FOLDER))")
     rows = generate_sprites(n_train, n_valid, n_test, seed)
     dd = datasets.DatasetDict({s: _split_dataset(rows[s], s) for s in SPLITS})
     final, tmp, old = out_dir / 'sprites', out_dir / f'.sprites.tmp{os.getpid()}', out_dir / f'.sprites.old{os.getpid()}'
@@ -338,15 +338,28 @@ def _hub_offline(offline):
     try: yield
     finally: datasets.config.HF_HUB_OFFLINE = old
 
+class HubDatasetError(ConnectionError, ValueError):
+    "A Hub dataset could not be loaded: a `ConnectionError`, and a `ValueError` (the CLI prints its message, not a traceback)."
+
+def _hub_reachable(timeout: float = 3.0, endpoint: str = None) -> bool:
+    "Whether the Hugging Face Hub answers one HEAD request within `timeout` seconds (proxies honoured, no retries)."
+    from huggingface_hub import constants, get_session
+    try: get_session().head(endpoint or constants.ENDPOINT, timeout=timeout); return True
+    except Exception: return False
+
 def load_pokemon(valid_frac: float = 0.1, test_frac: float = 0.1, seed: int = 0, cache_dir=None, offline: bool = None) -> datasets.DatasetDict:
-    "PixelBytes-Pokemon from the Hub in the sprite schema, split train/valid/test by `seed`. `offline=True`: cache only."
+    """PixelBytes-Pokemon from the Hub in the sprite schema, split train/valid/test by `seed`. `offline=True`: cache only;
+    `None`: cache only too when the Hub does not answer within seconds (or HF_HUB_OFFLINE is set), so offline it fails at once."""
     if not (0 < valid_frac < 1 and 0 < test_frac < 1 and valid_frac + test_frac < 1):
         raise ValueError(f"valid_frac and test_frac must be in (0, 1) with a sum below 1, got {valid_frac}, {test_frac}")
+    if offline is None and (datasets.config.HF_HUB_OFFLINE or not _hub_reachable()): offline = True   # not ~30 s of retries
     try:
         with _hub_offline(offline): raw = datasets.load_dataset(POKEMON_REPO, split='train', cache_dir=cache_dir)
     except Exception as e:
-        raise ConnectionError(
-            f"could not load {POKEMON_REPO!r} from the Hugging Face Hub ({type(e).__name__}: {e}). It needs the network "
+        why = ("it is not in the local cache and the Hub is not reachable (offline, or HF_HUB_OFFLINE set)" if offline
+               else f"{type(e).__name__}: {e}")
+        raise HubDatasetError(
+            f"could not load {POKEMON_REPO!r} from the Hugging Face Hub: {why}. It needs the network "
             f"once, then it is cached. Offline, use the procedural sprites shipped with the course instead: "
             f"`from mamba_bys.data.sprites import load_sprites; load_sprites()` (same schema; rebuild with `mamba-bys data build`)."
         ) from None

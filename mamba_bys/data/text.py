@@ -9,7 +9,7 @@ __all__ = ['stdlib_dir', 'list_text_files', 'text_corpus', 'split_of', 'build_te
 
 # %% ../../nbs/01_data/05_text.ipynb #9e69c077
 from pathlib import Path
-from ..core import atomic_write_bytes, sha256_file, write_manifest, read_manifest, checked_file
+from ..core import atomic_write_bytes, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
 import hashlib, json, os, platform, sysconfig
 import numpy as np
 
@@ -73,6 +73,7 @@ def build_text(out_dir, max_bytes: int = 4_000_000, valid_bytes: int = None, sou
     for name, v in (('max_bytes', max_bytes), ('valid_bytes', valid_bytes)):
         if v is not None and (not isinstance(v, (int, np.integer)) or v <= 0): raise ValueError(f"{name} must be a positive int, got {v!r}")
     valid_bytes = max_bytes // 8 if valid_bytes is None else valid_bytes
+    out = writable_dir(Path(out_dir) / 'text', "pass a folder you can write to: `mamba-bys data build --out FOLDER` (or build_text(FOLDER))")
     if isinstance(source, dict):
         bad = [k for k, v in source.items() if not isinstance(k, str) or not isinstance(v, (bytes, bytearray))]
         if bad: raise TypeError(f"a source dict maps str names to bytes; {bad[0]!r} maps to {type(source[bad[0]]).__name__} (encode text with .encode('utf-8'))")
@@ -83,8 +84,6 @@ def build_text(out_dir, max_bytes: int = 4_000_000, valid_bytes: int = None, sou
         sizes = list_text_files(source, max_file_bytes=max_file_bytes)
         read = (lambda rel: root.read_bytes()) if root.is_file() else (lambda rel: (root / rel).read_bytes())
         label = 'python-stdlib' if source is None else f'folder:{root.name}'
-    out = Path(out_dir) / 'text'
-    out.mkdir(parents=True, exist_ok=True)
     manifest = {'format': 'mamba_bys.text/1', 'source': label, 'python': platform.python_version(), 'seed': seed,
                 'valid_frac': valid_frac, 'layout': 'each .bin is its files concatenated in the order listed; offsets in bytes',
                 'files': {}, 'sha256': {}}
@@ -104,11 +103,13 @@ def load_text(path=None, verify: bool = True) -> dict:
     from mamba_bys.core import data_dir
     path = Path(path) if path is not None else data_dir() / 'text'
     fix = "rebuild it with `mamba-bys data build --only text` (or build_text(folder))"
-    manifest = read_manifest(path, fix, 'text')
+    manifest = read_manifest(path, fix, 'text', keys={'files': dict, 'sha256': dict})
     out = {}
     for split in ('train', 'valid'):
         p = checked_file(path, f'{split}.bin', manifest, fix, verify=False)
-        expected = sum(n for _, _, n in manifest['files'][split])
+        try: expected = sum(int(n) for _, _, n in manifest['files'][split])   # rows [file, offset, length]
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError(f"{path / 'manifest.json'} is corrupted (its {split!r} file list is unreadable: {type(e).__name__}: {e}); {fix}") from None
         if p.stat().st_size != expected: raise ValueError(f"{p} has {p.stat().st_size} bytes but its manifest lists {expected}: corrupted or truncated; {fix}")
         if verify: checked_file(path, p.name, manifest, fix)
         out[split] = np.fromfile(p, dtype=np.uint8)

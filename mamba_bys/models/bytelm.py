@@ -144,24 +144,32 @@ def state_numel(states) -> int:
 def generate(model: ByteLM, prompt_ids, max_new_tokens: int, temperature=1.0, top_k=None, top_p=None,
              repetition_penalty=1.0, stop_tokens=(Special.EOS,), seed=None, greedy=False, prefix_len=None):
     """New ids after `prompt_ids` ((L,) -> (n,), or (batch, L) -> (batch, n)), sampled from the recurrent state.
-    Stops after `max_new_tokens` or when every row emitted one of `stop_tokens` (included; PAD after it)."""
+    Stops after `max_new_tokens` or when every row emitted one of `stop_tokens` (included; PAD after it). A prompt of
+    any length is read: its first `max_len` bytes in one forward pass, the rest step by step (a bidirectional model's
+    prefix, read both ways, must fit in `max_len`)."""
     if isinstance(prompt_ids, (list, tuple)): prompt_ids = torch.tensor(prompt_ids, dtype=torch.long)
     if not isinstance(prompt_ids, torch.Tensor) or prompt_ids.dim() not in (1, 2):
         raise TypeError(f"prompt_ids must be a LongTensor of shape (L,) or (batch, L), got {type(prompt_ids).__name__} {getattr(prompt_ids, 'shape', '')}")
     single = prompt_ids.dim() == 1
-    ids = check_ids(prompt_ids[None] if single else prompt_ids, model.config.max_len).to(model.embedding.weight.device)
+    ids = check_ids(prompt_ids[None] if single else prompt_ids).to(model.embedding.weight.device)   # no max_len: see below
     if bool((ids == Special.PAD).any()): raise ValueError("prompt_ids contain PAD; generate from unpadded prompts (one length per call)")
     if not isinstance(max_new_tokens, int) or isinstance(max_new_tokens, bool) or max_new_tokens < 0:
         raise ValueError(f"max_new_tokens must be a non-negative int, got {max_new_tokens!r}")
     _check_sampling(temperature, top_k, top_p, repetition_penalty, greedy)
     b, L = ids.shape
     if prefix_len is None: prefix_len = L if model.config.bidirectional else 0
+    pl, n0 = model._prefix(prefix_len, ids), min(L, model.config.max_len)   # n0: the bytes one forward pass may read
+    if n0 < L and model.config.bidirectional and int(pl.max()) > n0:
+        raise ValueError(f"the prompt has {L} bytes and a bidirectional model reads its prefix both ways in one forward pass, "
+                         f"so prefix_len (here up to {int(pl.max())}) must be at most max_len={n0}; pass a smaller prefix_len "
+                         "(the rest of the prompt is read recurrently) or raise MambaConfig.max_len")
     stop = torch.tensor([int(t) for t in stop_tokens], dtype=torch.long, device=ids.device)
     gen = torch.Generator(ids.device).manual_seed(seed) if seed is not None else None
     was_training = model.training; model.eval()
     try:
-        logits, states = model(ids, prefix_len=prefix_len, return_state=True)
+        logits, states = model(ids[:, :n0], prefix_len=pl.clamp(max=n0), return_state=True)
         logits = logits[:, -1]
+        for t in range(n0, L): logits, states = model.step(ids[:, t], states)   # beyond max_len: the recurrent path
         seen = torch.zeros(b, VOCAB_SIZE, dtype=torch.bool, device=ids.device).scatter_(1, ids, True)
         done = torch.zeros(b, dtype=torch.bool, device=ids.device)
         out = []

@@ -89,7 +89,9 @@ def check_sequence_input(x, mask=None, d_model=None, max_len=None, dtype=None):
     if d_model is not None and d != d_model: raise ValueError(f"input has {d} features but the model has d_model={d_model}")
     if max_len is not None and L > max_len:
         raise ValueError(f"sequence length {L} exceeds max_len={max_len}; split the sequence or raise MambaConfig.max_len")
-    if not bool(torch.isfinite(x).all()): raise ValueError("input contains NaN or infinite values")
+    if not bool(torch.isfinite(x).all()):
+        raise ValueError("input contains NaN or infinite values: clean the input; if it comes from the model's own embedding or "
+                         "an earlier layer, the weights are non-finite, typically because training diverged: lower the learning rate")
     if mask is not None:
         if not isinstance(mask, torch.Tensor): raise TypeError(f"mask must be a bool tensor of shape (batch, L), got {type(mask).__name__}")
         if mask.dtype != torch.bool: raise TypeError(f"mask must be a bool tensor (True on real tokens), got dtype {mask.dtype}")

@@ -15,10 +15,21 @@ import ctypes, hashlib, math, os, platform, shutil, subprocess, tempfile, warnin
 from pathlib import Path
 import torch
 import torch.nn.functional as F
+from ..core import atomic_write_bytes, sha256_file
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #358245d9
+_DIVERGED = "typically because training diverged: lower the learning rate (or clip gradients) and resume from an earlier checkpoint"
+_NONFINITE_WHY = dict(
+    x="clean the input before the scan (inside a model x comes from the layer below: non-finite activations there are " + _DIVERGED + ")",
+    A=f"A = -exp(A_log) comes from the model's weights, so the weights are non-finite, {_DIVERGED}",
+    delta=f"Δ is computed from the model's weights and activations, which are non-finite, {_DIVERGED}",
+    B=f"B is computed from the model's weights and activations, which are non-finite, {_DIVERGED}",
+    C=f"C is computed from the model's weights and activations, which are non-finite, {_DIVERGED}",
+    D=f"D is one of the model's weights, which are non-finite, {_DIVERGED}",
+    h0=f"the initial state carries earlier positions, whose weights or activations are non-finite, {_DIVERGED}")
+
 def check_scan_inputs(x, delta, A, B, C, D=None, h0=None):
-    "Raise a clear TypeError/ValueError for wrong types, dtypes, shapes, empty input or NaN; return (batch, L, d_inner, d_state)."
+    "Raise a clear TypeError/ValueError for wrong types, dtypes, shapes, empty input or NaN (naming its likely cause); return (batch, L, d_inner, d_state)."
     named = dict(x=x, delta=delta, A=A, B=B, C=C)
     if D is not None: named['D'] = D
     if h0 is not None: named['h0'] = h0
@@ -39,8 +50,9 @@ def check_scan_inputs(x, delta, A, B, C, D=None, h0=None):
     for k, shape in want.items():
         if k in named and tuple(named[k].shape) != shape:
             raise ValueError(f"{k} must have shape {shape} for (batch, L, d_inner, d_state) = {(b, L, d, n)}, got {tuple(named[k].shape)}")
-    for k, t in named.items():
-        if not bool(torch.isfinite(t).all()): raise ValueError(f"{k} contains NaN or infinite values; clean the input before the scan")
+    finite = torch.stack([torch.isfinite(t).all() for t in named.values()]).tolist()   # one host sync, not one per tensor
+    for k, ok in zip(named, finite):
+        if not ok: raise ValueError(f"{k} contains NaN or infinite values; {_NONFINITE_WHY[k]}")
     return b, L, d, n
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #6725df17
@@ -275,15 +287,22 @@ def _machine_signature() -> str:
     try: return next(l for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith(('flags', 'Features')))
     except (OSError, StopIteration): return platform.machine() + platform.processor()
 
-def _compile_kernel(cxx: str) -> Path:
-    "Compile `_KERNEL_SRC` with the first flag set that works; cached by a hash of source, flags, compiler and CPU."
+def _kernel_ok(lib: Path) -> bool:
+    "Whether the cached `lib` matches the SHA-256 recorded beside it (`<lib>.sha256`): an empty, truncated or garbled file does not."
+    try: return lib.stat().st_size > 0 and Path(f'{lib}.sha256').read_text().strip() == sha256_file(lib)
+    except (OSError, UnicodeDecodeError): return False
+
+def _compile_kernel(cxx: str, rebuild: bool = False) -> Path:
+    """Compile `_KERNEL_SRC` with the first flag set that works; cached by a hash of source, flags, compiler and CPU.
+    A cached library is returned only if it passes `_kernel_ok` (else, or with `rebuild`, it is built again): loading
+    a damaged one would crash the process (SIGBUS) with no message."""
     version = subprocess.run([cxx, '--version'], capture_output=True, text=True, check=True).stdout
     out_dir = _kernel_cache_dir(); out_dir.mkdir(parents=True, exist_ok=True)
     errors = []
     for flags in _FLAG_SETS:
         key = hashlib.sha256('\0'.join([_KERNEL_SRC, ' '.join(flags), version, _machine_signature()]).encode()).hexdigest()[:16]
         lib = out_dir / f'selective_scan_{key}.so'
-        if lib.exists(): return lib
+        if not rebuild and _kernel_ok(lib): return lib
         with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
             src, obj, so = Path(tmp) / 'scan.cpp', Path(tmp) / 'scan.o', Path(tmp) / 'scan.so'
             src.write_text(_KERNEL_SRC)
@@ -292,7 +311,10 @@ def _compile_kernel(cxx: str) -> Path:
             if r.returncode == 0:
                 r = subprocess.run([cxx, '-shared', str(obj), '-o', str(so), '-lm', '-pthread'], capture_output=True, text=True)
             if r.returncode == 0:
-                os.replace(so, lib)   # atomic: concurrent processes never load a half-written library
+                with open(so, 'rb') as f: os.fsync(f.fileno())
+                digest = sha256_file(so)
+                os.replace(so, lib)   # a rename, atomic: no process ever sees (or has mapped) a half-written library
+                atomic_write_bytes(f'{lib}.sha256', f'{digest}\n'.encode())
                 return lib
             errors.append(f"{' '.join(flags)}: {r.stderr.strip()[-500:]}")
     raise RuntimeError('; '.join(errors))
@@ -300,12 +322,18 @@ def _compile_kernel(cxx: str) -> Path:
 def load_scan_kernel(cxx=None):
     "Compile (once per machine, cached) and load the C++ scan kernel; None, with a warning, when it cannot be built."
     cxx = cxx or os.environ.get('CXX') or shutil.which('g++') or shutil.which('c++') or shutil.which('clang++')
+    fallback = "it falls back to the slower pure-torch chunked scan"
+    if not cxx or not shutil.which(cxx):
+        warnings.warn(f"selective_scan: no C++ compiler found (tried {cxx or 'g++, c++, clang++'}); {fallback}. "
+                      "Install g++ (or set CXX) for the fast path.", RuntimeWarning, stacklevel=2)
+        return None
     try:
-        if not cxx or not shutil.which(cxx): raise RuntimeError(f"no C++ compiler found (tried {cxx or 'g++, c++, clang++'}; set CXX)")
-        lib = ctypes.CDLL(str(_compile_kernel(cxx)))
+        try: lib = ctypes.CDLL(str(_compile_kernel(cxx)))
+        except OSError: lib = ctypes.CDLL(str(_compile_kernel(cxx, rebuild=True)))   # checked, yet it does not load: build afresh
     except (OSError, RuntimeError, subprocess.SubprocessError) as e:
-        warnings.warn(f"selective_scan: the C++ kernel could not be built ({e}); it falls back to the slower "
-                      "pure-torch chunked scan. Install g++ (or set CXX) for the fast path.", RuntimeWarning, stacklevel=2)
+        warnings.warn(f"selective_scan: the C++ kernel could not be built or loaded with {cxx} ({e}); {fallback}. "
+                      f"The kernel cache is {_kernel_cache_dir()} (MAMBA_BYS_CACHE moves it; it must be writable).",
+                      RuntimeWarning, stacklevel=2)
         return None
     P, I = ctypes.c_void_p, ctypes.c_int64
     for suf in ('f32', 'f64'):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
-from ..core import atomic_write_bytes, sha256_file
+from ..core import atomic_write_bytes, sha256_file, writable_dir
 from ..training.callbacks import CheckpointCallback, save_checkpoint, load_checkpoint
 
 # %% ../../nbs/05_training/04_runs.ipynb #5e2096db
@@ -92,7 +92,8 @@ def allowed_model(model_path, config_path) -> tuple:
         module, _, name = path.rpartition('.')
         return getattr(importlib.import_module(module), name)
     model_cls, config_cls = resolve(model_path), resolve(config_path)
-    assert issubclass(model_cls, torch.nn.Module) and is_dataclass(config_cls), f"MODEL_CLASSES holds a wrong entry: {model_path}"
+    if not (isinstance(model_cls, type) and issubclass(model_cls, torch.nn.Module) and is_dataclass(config_cls)):
+        raise TypeError(f"MODEL_CLASSES holds a wrong entry: {model_path} must be an nn.Module and {config_path} a dataclass")
     return model_cls, config_cls
 
 def save_task_checkpoint(path, task: str, config, model: torch.nn.Module, results: dict = None) -> Path:
@@ -186,14 +187,7 @@ def run_folder(out_dir) -> Path:
     "`out_dir`, created and proven writable now: a run must not find out at its end that it cannot save."
     if not isinstance(out_dir, (str, os.PathLike)) or not str(out_dir):
         raise TypeError(f"out_dir must be a folder path (str), got {out_dir!r}")
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(out / '.write_test', b'').unlink()
-    except OSError as e:
-        raise PermissionError(f"cannot write the run folder {out} ({e.strerror or e}): pass a writable out_dir, "
-                              "e.g. --set out_dir=runs/mine") from None
-    return out
+    return writable_dir(out_dir, "pass a writable out_dir, e.g. --set out_dir=runs/mine")
 
 def _run_identity(config) -> dict: return {k: v for k, v in _plain(asdict(config)).items() if k not in RUN_OPTIONS}
 
