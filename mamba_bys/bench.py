@@ -9,7 +9,8 @@ __all__ = ['PARTS', 'COLUMNS', 'TARGETS', 'scan_impls', 'model_impls', 'layer_im
            'run_bench', 'format_table', 'bench_targets']
 
 # %% ../nbs/02_mamba/04_performance.ipynb #0183a1e8
-import ctypes, gc, json, math, os, platform, subprocess, sys, time
+import ctypes, gc, inspect, json, math, os, platform, subprocess, sys, time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 import pandas as pd
 import torch
@@ -151,12 +152,13 @@ def generation_models(d_model, d_state, expand, n_layers, max_len):
     "Our ByteLM and a GPT-2 of about the same size (same width, depth and MLP width), both in eval mode."
     from mamba_bys.ssm.mamba import MambaConfig
     from mamba_bys.models.bytelm import ByteLM
-    from mamba_bys.bytes import VOCAB_SIZE
+    from mamba_bys.bytes import VOCAB_SIZE, Special
     from transformers import GPT2Config, GPT2LMHeadModel
     torch.manual_seed(0)
     lm = ByteLM(MambaConfig(d_model=d_model, n_layers=n_layers, d_state=d_state, expand=expand, max_len=max_len)).eval()
     gpt = GPT2LMHeadModel(GPT2Config(vocab_size=VOCAB_SIZE, n_positions=max_len, n_embd=d_model, n_layer=n_layers,
-                                     n_head=max(1, d_model // 32), n_inner=expand * d_model)).eval()
+                                     n_head=max(1, d_model // 32), n_inner=expand * d_model,
+                                     bos_token_id=int(Special.BOS), eos_token_id=int(Special.EOS))).eval()  # ids in our vocabulary
     return lm, gpt
 
 @torch.no_grad()
@@ -168,14 +170,19 @@ def _decode_ours(lm, ctx_ids, steps):
         logits, states = lm.step(nxt, states); nxt = logits.argmax(-1)
     return time.perf_counter() - t0, _cache_bytes(states)
 
+def _kv_name(gpt) -> str:
+    "The KV-cache argument and output of `gpt`: 'cache' in recent transformers, 'past_key_values' in older ones."
+    return 'cache' if 'cache' in inspect.signature(gpt.forward).parameters else 'past_key_values'
+
 @torch.no_grad()
 def _decode_gpt(gpt, ctx_ids, steps):
+    kv = _kv_name(gpt)
     out = gpt(ctx_ids, use_cache=True)
-    past, nxt = out.past_key_values, out.logits[:, -1].argmax(-1)
+    past, nxt = out[kv], out.logits[:, -1].argmax(-1)
     t0 = time.perf_counter()
     for _ in range(steps):
-        out = gpt(nxt[:, None], past_key_values=past, use_cache=True)
-        past, nxt = out.past_key_values, out.logits[:, -1].argmax(-1)
+        out = gpt(nxt[:, None], use_cache=True, **{kv: past})
+        past, nxt = out[kv], out.logits[:, -1].argmax(-1)
     return time.perf_counter() - t0, _cache_bytes(past)
 
 def _generation_rows(d_model, d_state, expand, n_layers, contexts, steps, repeats):
@@ -210,6 +217,15 @@ def machine_info() -> str:
     return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.platform()} · {platform.processor() or platform.machine()} · "
             f"{os.cpu_count()} cores, {torch.get_num_threads()} torch threads · Python {platform.python_version()} · torch {torch.__version__}")
 
+@contextmanager
+def _quiet_transformers():
+    "transformers' notices (e.g. that its MambaModel runs the reference PyTorch path, which the table's name says) kept off the output."
+    try: from transformers.utils import logging as hf_logging
+    except ImportError: yield; return
+    old = hf_logging.get_verbosity(); hf_logging.set_verbosity_error()
+    try: yield
+    finally: hf_logging.set_verbosity(old)
+
 def run_bench(parts=('scan', 'model', 'generate'), batch=8, length=1024, d_model=128, d_state=16, expand=2,
               n_layers=2, quick=False, repeats=None, contexts=None, steps=None, memory=True) -> pd.DataFrame:
     """Measure the `parts` ('scan', 'model', 'bidirectional', 'generate'; 'model' implies 'bidirectional') in one run;
@@ -227,6 +243,13 @@ def run_bench(parts=('scan', 'model', 'generate'), batch=8, length=1024, d_model
     steps = steps or (4 if quick else 64)
     spec = dict(parts=[p for p in parts if p != 'generate'], batch=batch, length=length, d_model=d_model,
                 d_state=d_state, expand=expand, n_layers=n_layers, threads=torch.get_num_threads())
+    with _quiet_transformers(): rows = _bench_rows(parts, spec, repeats, contexts, steps, memory)
+    df = pd.DataFrame(rows).reindex(columns=COLUMNS)
+    df.attrs['machine'] = machine_info()
+    return df
+
+def _bench_rows(parts, spec, repeats, contexts, steps, memory) -> list:
+    batch, length, d_model, d_state, expand, n_layers = (spec[k] for k in ('batch', 'length', 'd_model', 'd_state', 'expand', 'n_layers'))
     rows = []
     if spec['parts']:
         fwd_jobs, fb_jobs = _jobs(spec, fwd=True), _jobs(spec, fwd=False)
@@ -254,9 +277,7 @@ def run_bench(parts=('scan', 'model', 'generate'), batch=8, length=1024, d_model
             r['ratio'] = bi[0]['tokens/s fwd+bwd'] / r['tokens/s fwd+bwd']; r['ratio means'] = 'fwd+bwd time ÷ unidirectional'
     if 'generate' in parts:
         rows += _generation_rows(d_model, d_state, expand, n_layers, contexts, steps, repeats)
-    df = pd.DataFrame(rows).reindex(columns=COLUMNS)
-    df.attrs['machine'] = machine_info()
-    return df
+    return rows
 
 # %% ../nbs/02_mamba/04_performance.ipynb #a2f701a0
 def _fmt(v, col):

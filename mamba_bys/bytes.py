@@ -108,31 +108,43 @@ def as_rgb_uint8(image) -> np.ndarray:
         return np.round(image * 255).astype(np.uint8)
     raise TypeError(f"expected a uint8 (0..255) or float (0..1) image, got dtype {image.dtype}")
 
-def quantize(image, palette: np.ndarray = NES_PALETTE) -> np.ndarray:
-    "Palette index (H, W) uint8 of each pixel: nearest palette colour by squared RGB distance, ties to the lower index."
-    rgb = as_rgb_uint8(image).astype(np.int32)
+def _as_palette(palette) -> np.ndarray:
+    "`palette` as a (P, 3) uint8 array of RGB colours, 1 <= P <= 256; None means `NES_PALETTE`."
+    if palette is None: return NES_PALETTE
+    p = np.asarray(palette)
+    if p.ndim != 2 or p.shape[1] != 3 or not 1 <= len(p) <= 256:
+        raise ValueError(f"palette must be a (P, 3) array of RGB colours with 1 <= P <= 256, got shape {p.shape}")
+    if p.dtype != np.uint8:
+        if not np.issubdtype(p.dtype, np.integer) or p.min() < 0 or p.max() > 255:
+            raise ValueError(f"palette colours must be integers in 0..255, got dtype {p.dtype}")
+        p = p.astype(np.uint8)
+    return p
+
+def quantize(image, palette: np.ndarray | None = None) -> np.ndarray:
+    "Palette index (H, W) uint8 of each pixel: nearest colour of `palette` (None: `NES_PALETTE`) by squared RGB distance, ties to the lower index."
+    rgb, palette = as_rgb_uint8(image).astype(np.int32), _as_palette(palette)
     d = ((rgb[:, :, None, :] - palette.astype(np.int32)[None, None]) ** 2).sum(-1)  # (H, W, P)
     return d.argmin(-1).astype(np.uint8)  # argmin returns the first minimum: the lower index wins ties
 
-def palette_image(indices: np.ndarray, palette: np.ndarray = NES_PALETTE) -> np.ndarray:
-    "RGB image (H, W, 3) uint8 of palette `indices` (H, W)."
-    indices = np.asarray(indices)
+def palette_image(indices: np.ndarray, palette: np.ndarray | None = None) -> np.ndarray:
+    "RGB image (H, W, 3) uint8 of palette `indices` (H, W) into `palette` (None: `NES_PALETTE`)."
+    indices, palette = np.asarray(indices), _as_palette(palette)
     if indices.ndim != 2: raise ValueError(f"expected palette indices of shape (H, W), got {indices.shape}")
     if indices.size and (indices.min() < 0 or indices.max() >= len(palette)):
         raise ValueError(f"palette indices must be in 0..{len(palette) - 1}, got {indices.min()}..{indices.max()}")
     return palette[indices]
 
 # %% ../nbs/01_data/00_bytes.ipynb #c3acdaf5
-def encode_image(image, palette: np.ndarray = NES_PALETTE) -> torch.Tensor:
-    "Token ids of `image`: IMG, then each row's palette indices followed by ROW."
+def encode_image(image, palette: np.ndarray | None = None) -> torch.Tensor:
+    "Token ids of `image`: IMG, then each row's indices into `palette` (None: `NES_PALETTE`) followed by ROW."
     idx = quantize(image, palette)
     h, w = idx.shape
     grid = np.concatenate([idx.astype(np.int64), np.full((h, 1), int(Special.ROW))], axis=1)
     return torch.cat([torch.tensor([int(Special.IMG)]), torch.from_numpy(grid.reshape(-1))])
 
-def decode_image(ids, palette: np.ndarray = NES_PALETTE) -> np.ndarray:
-    "The RGB image encoded in `ids`: pixels from the first IMG up to the next token that is neither a pixel nor ROW."
-    ids = _as_id_list(ids)
+def decode_image(ids, palette: np.ndarray | None = None) -> np.ndarray:
+    "The RGB image encoded in `ids` with `palette` (None: `NES_PALETTE`): pixels from the first IMG up to the next token that is neither a pixel nor ROW."
+    ids, palette = _as_id_list(ids), _as_palette(palette)
     if int(Special.IMG) not in ids: raise ValueError("no IMG token in the ids: nothing to decode as an image")
     rows, row = [], []
     for i in ids[ids.index(int(Special.IMG)) + 1:]:
@@ -146,8 +158,8 @@ def decode_image(ids, palette: np.ndarray = NES_PALETTE) -> np.ndarray:
     return palette_image(np.array(rows), palette)
 
 # %% ../nbs/01_data/00_bytes.ipynb #1765152f
-def encode_image_caption(image, caption: str, palette: np.ndarray = NES_PALETTE):
-    "Ids `BOS IMG <pixels> TXT <caption> EOS` and `prefix_len`, the number of ids up to and including TXT."
+def encode_image_caption(image, caption: str, palette: np.ndarray | None = None):
+    "Ids `BOS IMG <pixels> TXT <caption> EOS` and `prefix_len`, the number of ids up to and including TXT; pixels index `palette` (None: `NES_PALETTE`)."
     if not isinstance(caption, str): raise TypeError(f"caption must be a str, got {type(caption).__name__}")
     prefix = torch.cat([torch.tensor([int(Special.BOS)]), encode_image(image, palette), torch.tensor([int(Special.TXT)])])
     ids = torch.cat([prefix, encode_text(caption), torch.tensor([int(Special.EOS)])])

@@ -237,11 +237,11 @@ def _byte_tables(weights: np.ndarray) -> list:
     return [[int(sum(w[8 * k + i] for i in range(8) if v >> i & 1)) for v in range(256)] for k in range(8)]
 
 class SearchPlayer:
-    "Minimax (alpha-beta) to `depth` plies over a square-weight evaluation; random ties; `epsilon`: chance of a random move."
-    def __init__(self, depth: int = 2, weights: np.ndarray = SQUARE_WEIGHTS, epsilon: float = 0.0):
+    "Minimax (alpha-beta) to `depth` plies over an (8, 8) square-weight table `weights` (None: `SQUARE_WEIGHTS`); random ties; `epsilon`: chance of a random move."
+    def __init__(self, depth: int = 2, weights: np.ndarray | None = None, epsilon: float = 0.0):
         if not isinstance(depth, int) or depth < 1: raise ValueError(f"depth must be an int >= 1, got {depth!r}")
         if not 0 <= epsilon <= 1: raise ValueError(f"epsilon must be in [0, 1], got {epsilon!r}")
-        w = np.asarray(weights)
+        w = SQUARE_WEIGHTS if weights is None else np.asarray(weights)
         if w.shape != (8, 8): raise ValueError(f"weights must be an (8, 8) table, got shape {w.shape}")
         self.depth, self.epsilon, self.tables = depth, epsilon, _byte_tables(w)
 

@@ -109,12 +109,13 @@ def disk_explorer_figure(tangents: Tensor, edges=(), depth=None, labels=None, cs
     _check_disk_points(tangents)
     edges = list(edges)
     base = disk_state(tangents, c0, s0, 0.0, edges)
-    fig = poincare_disk_figure(base['points'], c0, edges, depth, labels, arc_points=10)
+    title = lambda c, s, deg: f'Poincaré disk: c = {c:g} (radius {1 / c ** 0.5:.2f}), s = {s:g}, rotation {deg}°'
+    fig = poincare_disk_figure(base['points'], c0, edges, depth, labels, title=title(c0, s0, 0), arc_points=10)
     def restyle(c, s, deg):
         st = disk_state(tangents, c, s, math.radians(deg), edges)
         return [dict(x=[st['boundary'][0], st['arcs'][0], _r(st['points'][:, 0].tolist(), 4)],
                      y=[st['boundary'][1], st['arcs'][1], _r(st['points'][:, 1].tolist(), 4)]),
-                dict(title=f'Poincaré disk: c = {c:g} (radius {1 / c ** 0.5:.2f}), s = {s:g}, rotation {deg}°'), [0, 1, 2]]
+                {'title.text': title(c, s, deg)}, [0, 1, 2]]   # the title's text: a whole `title` would replace the title object
     def slider(name, values, fmt, make, y):
         steps = [dict(method='update', label=fmt(v), args=make(v)) for v in values]
         return dict(active=0, currentvalue=dict(prefix=f'{name}: '), pad=dict(t=10), y=y, len=0.9, x=0.05, steps=steps)

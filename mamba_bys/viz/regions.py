@@ -119,7 +119,7 @@ def regions_depth_figure(image, depths=range(0, 9), cut: str = 'phi', min_size: 
             owner.append(i)
     steps = [dict(method='update', label=str(d),
                   args=[{'visible': [True] * fixed + [o == i for o in owner]},
-                        {'title': f'{title or "GAAD"}: depth {d}, {owner.count(i)} regions'}])
+                        {'title.text': f'{title or "GAAD"}: depth {d}, {owner.count(i)} regions'}])   # the text only: a whole title would be replaced
              for i, d in enumerate(depths)]
     fig.update_layout(sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix='depth: '), pad=dict(t=30))],
                       title=f'{title or "GAAD"}: depth {depths[0]}, {owner.count(0)} regions',
