@@ -23,6 +23,8 @@
    /work/, /tmp/, /var/folders/, site-packages, C:\\Users\\): warnings with file names, temporary folders, ...
 8. MathJax: no plotly HTML output may load its own MathJax (the docs site loads its own; two on one page lose a
    figure's labels and interactivity on pages with inline math).
+9. Tables: no printed output (a stream) may hold a markdown table (a header row and a `|---|` rule): printed, it shows
+   as raw pipes; `display(Markdown(table))` renders it.
 
 Exits 1 and lists every problem when any check fails. `--self-test` first proves that the checks can fail: a sidebar
 with a lesson removed, a notebook that cannot be read, an empty API entry (made by nbdev's own processing of a function
@@ -254,8 +256,18 @@ def strip_plotly_mathjax(path: Path) -> int:
     return n
 
 
+# ---- 9. markdown tables printed as text -----------------------------------------------------------------------
+
+_TABLE_RULE = re.compile(r'^\|(?:\s*:?-{3,}:?\s*\|)+\s*$', re.M)
+
+def table_problems(nb: dict) -> list[str]:
+    "Printed (stream) outputs that hold a markdown table, which a page shows as raw pipes."
+    return [f'cell {cid}: a markdown table is printed as text (raw pipes on the page): display(Markdown(table)) instead'
+            for cid, out in _outputs(nb) if out.get('output_type') == 'stream' and _TABLE_RULE.search(_text(out.get('text', '')))]
+
+
 def saved_output_problems(nb: dict) -> tuple[list[str], dict]:
-    "Checks 6-8 on a source notebook's saved outputs; with counts of what was looked at."
+    "Checks 6-9 on a source notebook's saved outputs; with counts of what was looked at."
     probs, figs = [], 0
     for cid, out in _outputs(nb):
         seen = set()
@@ -265,7 +277,7 @@ def saved_output_problems(nb: dict) -> tuple[list[str], dict]:
         probs += sorted(seen)
     mj, n_html = mathjax_problems(nb)
     paths = path_problems(nb)
-    return probs + mj + paths, dict(figures=figs, plotly_html=n_html, outputs=sum(1 for _ in _outputs(nb)))
+    return probs + mj + paths + table_problems(nb), dict(figures=figs, plotly_html=n_html, outputs=sum(1 for _ in _outputs(nb)))
 
 
 def readme_text() -> str:
@@ -374,6 +386,12 @@ def self_test() -> None:
         assert _text(json.loads(p.read_text())['cells'][0]['outputs'][0]['data']['text/html']) == html(False)['data']['text/html']
     print("self-test: a plotly output that loads MathJax is reported; --strip-plotly-mathjax makes it what include_mathjax=False writes")
 
+    # 9. markdown tables printed as text
+    table = '| run | bits/byte |\n|---|---:|\n| a | 1.5 |\n'
+    assert table_problems(_code([stream('stdout', 'a line\n' + table)])), 'self-test: a printed markdown table went unnoticed'
+    assert not table_problems(_code([md(table)])) and not table_problems(_code([stream('stdout', 'a | b, and |x|\n')]))
+    print('self-test: a markdown table printed to stdout is reported; one displayed as Markdown, and a stray pipe, are not')
+
 
 def main() -> int:
     if '--write-readme' in sys.argv:
@@ -414,7 +432,7 @@ def main() -> int:
     print(f'{len(pages)} lessons rendered to {OUT.relative_to(ROOT)}/ (plotly.js from {OUT.relative_to(ROOT)}/plotly.min.js)')
     print(f"looked at: {seen['entries']} API entries (non-empty, no error, no __main__.X); {seen['figures']} saved plotly "
           f"figures (no slider step or button replaces a title); {seen['plotly_html']} plotly HTML outputs (none may load "
-          f"MathJax); {seen['outputs']} saved outputs (no local path)")
+          f"MathJax); {seen['outputs']} saved outputs (no local path, no table printed as raw pipes)")
     print(f'docs: {len(pages) - min(failed, len(pages))} passed, {failed} failed')
     return 1 if failed else 0
 
