@@ -7,8 +7,8 @@ Docs: https://mamba-bys.github.io/mamba_bys/06_evaluation/metrics.html.md"""
 # %% auto #0
 __all__ = ['TOKENIZERS', 'SMOOTH_DEFAULTS', 'tokenize_13a', 'bleu_tokenize', 'ngram_counts', 'closest_ref_len', 'segment_stats',
            'BleuScore', 'bleu_from_stats', 'corpus_bleu', 'sentence_bleu', 'psnr', 'gaussian_window', 'ssim_map',
-           'ssim', 'bits_per_byte_from_nll', 'byte_nll', 'bits_per_byte', 'count_legal_moves', 'legal_move_rate',
-           'wilson_interval', 'alternate_colours', 'WinRate', 'win_rate']
+           'ssim', 'bits_per_byte_from_nll', 'byte_nll', 'bits_per_byte', 'unigram_entropy', 'count_legal_moves',
+           'legal_move_rate', 'wilson_interval', 'alternate_colours', 'WinRate', 'win_rate']
 
 # %% ../nbs/06_evaluation/00_metrics.ipynb #77095411
 import math, re
@@ -258,6 +258,17 @@ def byte_nll(logits, targets, mask, special: str = 'exclude'):
 def bits_per_byte(logits, targets, mask, special: str = 'exclude') -> float:
     "Bits per real byte of one batch (for many batches sum `byte_nll` and call `bits_per_byte_from_nll`)."
     return bits_per_byte_from_nll(*byte_nll(logits, targets, mask, special))
+
+# %% ../nbs/06_evaluation/00_metrics.ipynb #93ff838f
+def unigram_entropy(symbols, base: float = 2.0) -> float:
+    """Entropy of the frequencies of `symbols` (bytes, or a sequence / array of ints), in bits (`base` 2) or nats
+    (`base` math.e): the loss per symbol of a model that knows how often each symbol occurs and nothing else."""
+    a = np.frombuffer(bytes(symbols), np.uint8) if isinstance(symbols, (bytes, bytearray, memoryview)) else np.asarray(symbols)
+    if a.size == 0 or a.dtype.kind not in 'iu': raise ValueError(f"symbols must be non-empty bytes or integers, got {a.size} of {a.dtype}")
+    if a.min() < 0: raise ValueError("symbols must be non-negative integers")
+    p = np.bincount(a.ravel()) / a.size
+    p = p[p > 0]
+    return float(-(p * np.log(p)).sum() / math.log(base))
 
 # %% ../nbs/06_evaluation/00_metrics.ipynb #8bcc940f
 def _as_nested_list(x, name):
