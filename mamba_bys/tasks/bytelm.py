@@ -7,7 +7,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/06_evaluation/bytelm.html.md"""
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'LEARNING_RATES', 'COMPARISON_RUNS', 'time_lr_multiplier', 'CPUTimeBudget', 'TextWindows',
            'window_loader', 'next_byte_loss', 'bits_per_byte_of', 'TextLMConfig', 'baseline_config', 'build_model',
-           'train', 'evaluate', 'generate', 'run_named', 'compare', 'format_table']
+           'train', 'evaluate', 'generate', 'run_named', 'compare', 'format_table', 'compressed_bits_per_byte']
 
 # %% ../../nbs/06_evaluation/06_bytelm.ipynb #7b0e260e
 import math, time
@@ -295,3 +295,22 @@ def format_table(rows: list) -> str:
              f"{'' if r['mean_patch_len'] is None else format(r['mean_patch_len'], '.2f')} | {r['train_bits_per_byte']:.3f} | "
              f"**{r['valid_bits_per_byte']:.3f}** |" for r in sorted(rows, key=lambda r: r['valid_bits_per_byte'])]
     return '\n'.join([head, *lines])
+
+# %% ../../nbs/06_evaluation/06_bytelm.ipynb #b7ea7942
+def compressed_bits_per_byte(data: bytes, context: Optional[bytes] = None) -> dict:
+    """Bits per byte of xz (preset 9 | extreme), bz2 (9), zlib (9) and zstd (22) on `data`; with `context`, also each
+    conditioned on it: size(context + data) − size(context), and zstd with a dictionary trained on `context`."""
+    import bz2, lzma, zlib, zstandard
+    data = check_bytes(data, 'data')
+    if not data: raise ValueError("data is empty: nothing to compress")
+    size = {'xz': lambda b: len(lzma.compress(b, preset=9 | lzma.PRESET_EXTREME)), 'bz2': lambda b: len(bz2.compress(b, 9)),
+            'zlib': lambda b: len(zlib.compress(b, 9)), 'zstd': lambda b: len(zstandard.ZstdCompressor(level=22).compress(b))}
+    bpb = lambda n: 8 * n / len(data)
+    out = {name: bpb(f(data)) for name, f in size.items()}
+    if context:
+        context = check_bytes(context, 'context')
+        for name in ('xz', 'bz2', 'zlib'): out[f'{name}, given context'] = bpb(size[name](context + data) - size[name](context))
+        samples = [context[k:k + 1024] for k in range(0, len(context), 1024)]   # zstd learns its dictionary from many small samples
+        d = zstandard.train_dictionary(min(112_640, len(context) // 10), samples)
+        out['zstd, given context'] = bpb(len(zstandard.ZstdCompressor(level=22, dict_data=d).compress(data)))
+    return out
