@@ -11,7 +11,7 @@
    interactive (each plotly output carries its `Plotly.newPlot` call and plotly.js). The pages load plotly.js from
    `_site_check/plotly.min.js` (the copy the installed plotly ships), so they can be looked at offline.
 4. README.md must be the markdown of `nbs/index.ipynb` (`--write-readme` rewrites it), the Quarto-free
-   stand-in for `nbdev-readme`.
+   stand-in for `nbdev-readme`: its prose, and the tables its hidden code cells render from `results/` files.
 5. API entries: every `show_doc` cell of a processed lesson (the explicit ones and those `nbdev-proc-nbs` adds after
    each exported function and class) must render a non-empty entry: not empty (`show_doc` raised while rendering,
    e.g. on an ndarray default argument, which leaves the cell's output empty), not an error, and not naming a type as
@@ -283,9 +283,34 @@ def saved_output_problems(nb: dict) -> tuple[list[str], dict]:
 def readme_text() -> str:
     "README.md as rendered from the home page `nbs/index.ipynb`, lesson links pointing into `nbs/`."
     from nbconvert import MarkdownExporter
-    md, _ = MarkdownExporter().from_notebook_node(nbformat.read(NBS / 'index.ipynb', as_version=4))
+    # the home page's code cells only render tables from results files (`#| echo: false`): the README shows what they print
+    md, _ = MarkdownExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(
+        nbformat.read(NBS / 'index.ipynb', as_version=4))
     md = re.sub(r'\]\((?!https?:)([^)]+\.ipynb)\)', r'](nbs/\1)', md)
+    md = re.sub(r'\n{3,}', '\n\n', md)
     return '<!-- generated from nbs/index.ipynb: edit the notebook, then `python tools/check_docs.py --write-readme` -->\n\n' + md.strip() + '\n'
+
+
+# ---- 10. tables rendered from results files -------------------------------------------------------------------
+
+def results_table_problems(nb: dict, cwd: Path) -> tuple[list[str], int]:
+    "Hidden (`#| echo: false`) code cells whose saved markdown output is not what they render now from the results files."
+    import os
+    from IPython.display import Markdown
+    probs, n = [], 0
+    for cell in nb['cells']:
+        src = _text(cell.get('source', ''))
+        if cell.get('cell_type') != 'code' or not src.startswith('#| echo: false'): continue
+        n += 1
+        k = max(i for i, l in enumerate(src.rstrip().split('\n')) if not l.startswith((' ', '\t', ')')) and l.strip())
+        lines = src.rstrip().split('\n'); ns = {'Markdown': Markdown}
+        here = os.getcwd(); os.chdir(cwd)   # the notebook's own folder: its paths are relative to it
+        try: exec('\n'.join(lines[:k]), ns); now = eval('\n'.join(lines[k:]), ns).data
+        except Exception as e: probs.append(f"cell {cell.get('id')}: rendering its results table failed: {type(e).__name__}: {e}"); continue
+        finally: os.chdir(here)
+        saved = [_text(o.get('data', {}).get('text/markdown', '')) for o in cell.get('outputs', []) if 'text/markdown' in o.get('data', {})]
+        if saved != [now]: probs.append(f"cell {cell.get('id')}: its saved table differs from what its results file gives now: re-run it")
+    return probs, n
 
 
 # ---- self-test ------------------------------------------------------------------------------------------------
@@ -392,6 +417,15 @@ def self_test() -> None:
     assert not table_problems(_code([md(table)])) and not table_problems(_code([stream('stdout', 'a | b, and |x|\n')]))
     print('self-test: a markdown table printed to stdout is reported; one displayed as Markdown, and a stray pipe, are not')
 
+    # 10. a table of the home page that no longer matches its results file
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / 'r.json').write_text('{"x": 1.5}')
+        cell = lambda saved: {'cells': [{'cell_type': 'code', 'id': 't', 'metadata': {}, 'source': "#| echo: false\nimport json\nr = json.load(open('r.json'))\nMarkdown(f\"| x | {r['x']} |\")",
+                                         'outputs': [md(saved)]}]}
+        assert not results_table_problems(cell('| x | 1.5 |'), Path(d))[0]
+        assert results_table_problems(cell('| x | 1.4 |'), Path(d))[0], 'self-test: a stale results table went unnoticed'
+    print('self-test: a home-page table whose saved output differs from its results file is reported; a current one is not')
+
 
 def main() -> int:
     if '--write-readme' in sys.argv:
@@ -427,6 +461,9 @@ def main() -> int:
         for p in probs: print('FAIL', f'{rel}: {p}' if not p.startswith(Path(rel).name) else p)
     for p in sidebar:
         if not any(p.endswith(': ' + rel) for rel in pages): print('FAIL', p); failed += 1
+    table_probs, n_tables = results_table_problems(json.loads((NBS / 'index.ipynb').read_text()), NBS)
+    for p in table_probs: print('FAIL', f'index.ipynb: {p}'); failed += 1
+    print(f'{n_tables} tables of the home page rendered again from their results files')
     if (ROOT / 'README.md').read_text() != readme_text():
         print('FAIL README.md is not in step with nbs/index.ipynb: run python tools/check_docs.py --write-readme'); failed += 1
     print(f'{len(pages)} lessons rendered to {OUT.relative_to(ROOT)}/ (plotly.js from {OUT.relative_to(ROOT)}/plotly.min.js)')
