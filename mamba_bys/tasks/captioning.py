@@ -7,7 +7,8 @@ Docs: https://mamba-bys.github.io/mamba_bys/06_evaluation/captioning.html.md"""
 # %% auto #0
 __all__ = ['DIRECTIONS', 'CAPTION_DATASETS', 'check_direction', 'direction_config', 'CaptionConfig', 'load_caption_data',
            'caption_prompt', 'leak_gap', 'caption_one', 'caption_images', 'score_captions', 'attribute_accuracy',
-           'evaluate_model', 'train', 'evaluate', 'image_as_text', 'generate']
+           'evaluate_model', 'train', 'evaluate', 'image_as_text', 'generate', 'nearest_neighbour_captions',
+           'reference_ceiling']
 
 # %% ../../nbs/06_evaluation/01_captioning.ipynb #4f586dd7
 import time
@@ -21,7 +22,7 @@ from ..bytes import Special, encode_image_caption, palette_image, decode_caption
 from ..ssm.mamba import MambaConfig
 from ..models.bytelm import ByteLM, generate as lm_generate
 from ..training.learner import Learner, TrainConfig
-from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides
+from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides, write_json
 from ..metrics import corpus_bleu, sentence_bleu
 
 # %% ../../nbs/06_evaluation/01_captioning.ipynb #22739cb4
@@ -228,3 +229,16 @@ def generate(checkpoint, index: int = 0, split: str = 'test', max_new_tokens: Op
     cap = caption_one(model, row['image'], _max_new(max_new_tokens, cfg))
     if show: print(f"{image_as_text(row['image'])}\nmodel:     {cap}\nreference: {row['references'][0]}")
     return cap
+
+# %% ../../nbs/06_evaluation/01_captioning.ipynb #badcf2ce
+def nearest_neighbour_captions(train, images) -> list:
+    "For each image (palette indices), the caption of the training sprite closest to it in pixel distance (RGB): the copying baseline."
+    rgb = lambda ims: np.stack([palette_image(np.asarray(im, dtype=np.uint8)).astype(np.float32).ravel() for im in ims])
+    a, b = rgb(train['image']), rgb(images)
+    d = (b ** 2).sum(1, keepdims=True) - 2 * b @ a.T + (a ** 2).sum(1)[None]   # squared distances, (n_images, n_train)
+    return [train['caption'][int(j)] for j in d.argmin(1)]
+
+def reference_ceiling(references: list) -> float:
+    "Corpus BLEU-4 of each item's first reference against its other references: how far the references agree with each other."
+    if any(len(r) < 2 for r in references): raise ValueError("every item needs at least two references to score one against the others")
+    return score_captions([r[0] for r in references], [r[1:] for r in references])['bleu4']
