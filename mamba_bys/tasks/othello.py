@@ -10,7 +10,7 @@ __all__ = ['LEGAL_CODE', 'EMPTY_CODE', 'OWN_CODE', 'OPP_CODE', 'PREFIX_LEN', 'N_
            'transform_board', 'Positions', 'MoveDataset', 'collate_moves', 'next_logits', 'MoveModel', 'move_scores',
            'move_probs', 'legal_choice', 'legal_rate', 'ModelPlayer', 'play_games_simple', 'play_games', 'match_result',
            'OthelloConfig', 'move_loss', 'rules_loss', 'evaluate_model', 'train', 'evaluate', 'describe_move',
-           'generate']
+           'generate', 'round_robin']
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #bcfbe357
 import json, os, time
@@ -24,7 +24,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import IN_TEST, full_or_test, seed_everything
 from ..bytes import Special
-from ..othello import (BLACK, WHITE, EMPTY, PASS, Board, random_player, greedy_player, play_game, replay,
+from ..othello import (BLACK, WHITE, EMPTY, PASS, Board, SearchPlayer, random_player, greedy_player, play_game, replay,
                                square_name, square_index, show_board)
 from ..ssm.mamba import MambaConfig
 from ..models.bytelm import ByteLM, check_ids
@@ -32,7 +32,7 @@ from ..training.learner import Learner, TrainConfig
 from ..data.loaders import collate
 from ..metrics import legal_move_rate, win_rate, alternate_colours
 from .captioning import DIRECTIONS, check_direction, direction_config
-from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides
+from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides, write_json
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #8d1752fd
 LEGAL_CODE, EMPTY_CODE, OWN_CODE, OPP_CODE = 0, 1, 2, 3   # square byte = 64 * code + square
@@ -406,3 +406,16 @@ def generate(checkpoint, moves=None, play: bool = False, seed: int = 0, show: bo
     else: text = describe_move(model, _board_from_moves(moves), mark_legal=cfg['mark_legal'])
     if show: print(text)
     return text
+
+# %% ../../nbs/06_evaluation/02_othello.ipynb #f53dd6c2
+def round_robin(players: dict, n_games: int = 1000, seed: int = 0) -> list:
+    "Every pair of `players` ({name: player}) over `n_games` (half as black): rows with the first's win rate and its Wilson interval."
+    from itertools import combinations
+    from mamba_bys.othello import match
+    rows = []
+    for (a, pa), (b, pb) in combinations(players.items(), 2):
+        r = match(pa, pb, n_games, seed)
+        wr = win_rate(['win'] * r['wins'] + ['draw'] * r['draws'] + ['loss'] * r['losses'])
+        rows.append({'player': a, 'opponent': b, 'games': n_games, 'wins': r['wins'], 'draws': r['draws'], 'losses': r['losses'],
+                     'win_rate': wr.rate, 'low': wr.low, 'high': wr.high})
+    return rows
