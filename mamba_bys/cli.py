@@ -6,8 +6,8 @@ Docs: https://mamba-bys.github.io/mamba_bys/cli.html.md"""
 
 # %% auto #0
 __all__ = ['DATASETS', 'BENCH_PARTS', 'USER_ERRORS', 'build_data', 'differing_files', 'rebuild_mismatch', 'bench_part',
-           'task_names', 'parse_overrides', 'task_module', 'task_config_class', 'task_settings', 'checkpoint_path',
-           'headline', 'make_parser', 'main']
+           'task_names', 'parse_overrides', 'task_config_class', 'task_settings', 'checkpoint_path', 'headline',
+           'make_parser', 'main']
 
 # %% ../nbs/07_cli.ipynb #2040e58a
 import argparse, filecmp, json, os, sys, tempfile, time
@@ -102,16 +102,9 @@ def parse_overrides(pairs) -> dict:
         except (ValueError, SyntaxError): out[k.strip()] = v
     return out
 
-def task_module(task: str):
-    "The `mamba_bys.tasks` module of `task` ('caption', 'othello', 'video' or 'bytelm')."
-    import importlib
-    from mamba_bys.tasks.runs import TASK_MODULES
-    if task not in TASK_MODULES: raise ValueError(f"unknown task {task!r}; choose from {list(TASK_MODULES)}")
-    return importlib.import_module(f'mamba_bys.tasks.{TASK_MODULES[task]}')
-
 def task_config_class(task: str):
     "The config dataclass of `task`, whose fields `--set` changes."
-    from mamba_bys.tasks.runs import TASK_CONFIGS
+    from mamba_bys.tasks.runs import TASK_CONFIGS, task_module
     return getattr(task_module(task), TASK_CONFIGS[task])
 
 def task_settings(task: str) -> str:
@@ -133,6 +126,7 @@ def _cmd_train(args):
         from mamba_bys.tasks.comparison import main as compare
         compare(**parse_overrides(args.set)); return 0
     resume = True if args.resume else False if args.fresh else None   # None: continue an unfinished run of the same settings
+    from mamba_bys.tasks.runs import task_module
     task_module(args.task).train(resume=resume, **parse_overrides(args.set))
     return 0
 
@@ -145,7 +139,7 @@ def checkpoint_path(name) -> Path:
     return path
 
 def _checkpoint_module(path):
-    from mamba_bys.tasks.runs import checkpoint_task
+    from mamba_bys.tasks.runs import checkpoint_task, task_module
     return task_module(checkpoint_task(path))
 
 def headline(res: dict, prefix: str = '') -> dict:

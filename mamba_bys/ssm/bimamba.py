@@ -143,3 +143,11 @@ class BiMambaBlock(nn.Module):
         "One token after the prefix (forward direction only; the backward contribution there is zero)."
         of, state = self.fwd.step(u_t, state)
         return self.combine_outputs(of, torch.zeros_like(of), u_t), state
+
+    def step_parts(self):
+        """What the fused step (`FusedStep`) runs past the prefix: (the forward block, combination, weight, bias). With a zero
+        backward output, `add` leaves the forward one as it is, `gate` scales it by sigmoid(gate_proj(u)), and `concat`
+        multiplies it by the first d_model columns of `concat_proj` (the kernel reads those, the row stride says where)."""
+        if self.combine == 'gate': return self.fwd, 'gate', self.gate_proj.weight, self.gate_proj.bias
+        if self.combine == 'concat': return self.fwd, 'concat', self.concat_proj.weight, None
+        return self.fwd, None, None, None

@@ -6,9 +6,9 @@ Docs: https://mamba-bys.github.io/mamba_bys/02_mamba/scan.html.md"""
 
 # %% auto #0
 __all__ = ['SCANS', 'check_scan_inputs', 'selective_scan_step', 'selective_scan_ref', 'random_scan_inputs', 'relative_error',
-           'selective_scan_parallel', 'selective_scan_chunked', 'load_scan_kernel', 'scan_kernel',
-           'selective_scan_kernel', 'selective_scan', 'check_backward_mask', 'selective_scan_bidirectional_ref',
-           'selective_scan_bidirectional']
+           'selective_scan_parallel', 'selective_scan_chunked', 'build_kernel', 'load_scan_kernel', 'cached_kernel',
+           'scan_kernel', 'selective_scan_kernel', 'selective_scan', 'check_backward_mask',
+           'selective_scan_bidirectional_ref', 'selective_scan_bidirectional']
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #78308c81
 import ctypes, hashlib, math, os, platform, shutil, subprocess, tempfile, warnings
@@ -292,20 +292,22 @@ def _kernel_ok(lib: Path) -> bool:
     try: return lib.stat().st_size > 0 and Path(f'{lib}.sha256').read_text().strip() == sha256_file(lib)
     except (OSError, UnicodeDecodeError): return False
 
-def _compile_kernel(cxx: str, rebuild: bool = False) -> Path:
-    """Compile `_KERNEL_SRC` with the first flag set that works; cached by a hash of source, flags, compiler and CPU.
-    A cached library is returned only if it passes `_kernel_ok` (else, or with `rebuild`, it is built again): loading
-    a damaged one would crash the process (SIGBUS) with no message."""
+def _compile_kernel(cxx: str, rebuild: bool = False, source: str = None, stem: str = 'selective_scan') -> Path:
+    """Compile `source` (default: the scan kernel, `_KERNEL_SRC`) with the first flag set that works; cached as
+    `<stem>_<key>.so`, the key a hash of source, flags, compiler and CPU. A cached library is returned only if it passes
+    `_kernel_ok` (else, or with `rebuild`, it is built again): loading a damaged one would crash the process (SIGBUS)
+    with no message."""
+    source = _KERNEL_SRC if source is None else source
     version = subprocess.run([cxx, '--version'], capture_output=True, text=True, check=True).stdout
     out_dir = _kernel_cache_dir(); out_dir.mkdir(parents=True, exist_ok=True)
     errors = []
     for flags in _FLAG_SETS:
-        key = hashlib.sha256('\0'.join([_KERNEL_SRC, ' '.join(flags), version, _machine_signature()]).encode()).hexdigest()[:16]
-        lib = out_dir / f'selective_scan_{key}.so'
+        key = hashlib.sha256('\0'.join([source, ' '.join(flags), version, _machine_signature()]).encode()).hexdigest()[:16]
+        lib = out_dir / f'{stem}_{key}.so'
         if not rebuild and _kernel_ok(lib): return lib
         with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
-            src, obj, so = Path(tmp) / 'scan.cpp', Path(tmp) / 'scan.o', Path(tmp) / 'scan.so'
-            src.write_text(_KERNEL_SRC)
+            src, obj, so = Path(tmp) / 'kernel.cpp', Path(tmp) / 'kernel.o', Path(tmp) / 'kernel.so'
+            src.write_text(source)
             # compile with the flags, link without them: -ffast-math at link time would add crtfastmath.o
             r = subprocess.run([cxx, '-c', '-fPIC', '-std=c++17', *flags, str(src), '-o', str(obj)], capture_output=True, text=True)
             if r.returncode == 0:
@@ -319,36 +321,45 @@ def _compile_kernel(cxx: str, rebuild: bool = False) -> Path:
             errors.append(f"{' '.join(flags)}: {r.stderr.strip()[-500:]}")
     raise RuntimeError('; '.join(errors))
 
-def load_scan_kernel(cxx=None):
-    "Compile (once per machine, cached) and load the C++ scan kernel; None, with a warning, when it cannot be built."
+def build_kernel(source: str, stem: str, cxx=None, what: str = 'kernel', fallback: str = 'the pure-torch path'):
+    """Compile the C++ `source` once per machine (cached in the kernel cache as `<stem>_<hash>.so`, SHA-256 checked) and load
+    it with ctypes; None, with a warning that `what` falls back to `fallback`, when it cannot be built or loaded."""
     cxx = cxx or os.environ.get('CXX') or shutil.which('g++') or shutil.which('c++') or shutil.which('clang++')
-    fallback = "it falls back to the slower pure-torch chunked scan"
+    fallback = f"it falls back to {fallback}"
     if not cxx or not shutil.which(cxx):
-        warnings.warn(f"selective_scan: no C++ compiler found (tried {cxx or 'g++, c++, clang++'}); {fallback}. "
-                      "Install g++ (or set CXX) for the fast path.", RuntimeWarning, stacklevel=2)
+        warnings.warn(f"{what}: no C++ compiler found (tried {cxx or 'g++, c++, clang++'}); {fallback}. "
+                      "Install g++ (or set CXX) for the fast path.", RuntimeWarning, stacklevel=3)
         return None
     try:
-        try: lib = ctypes.CDLL(str(_compile_kernel(cxx)))
-        except OSError: lib = ctypes.CDLL(str(_compile_kernel(cxx, rebuild=True)))   # checked, yet it does not load: build afresh
+        try: return ctypes.CDLL(str(_compile_kernel(cxx, source=source, stem=stem)))
+        except OSError: return ctypes.CDLL(str(_compile_kernel(cxx, rebuild=True, source=source, stem=stem)))   # checked, yet it does not load: build afresh
     except (OSError, RuntimeError, subprocess.SubprocessError) as e:
-        warnings.warn(f"selective_scan: the C++ kernel could not be built or loaded with {cxx} ({e}); {fallback}. "
+        warnings.warn(f"{what}: the C++ kernel could not be built or loaded with {cxx} ({e}); {fallback}. "
                       f"The kernel cache is {_kernel_cache_dir()} (MAMBA_BYS_CACHE moves it; it must be writable).",
-                      RuntimeWarning, stacklevel=2)
+                      RuntimeWarning, stacklevel=3)
         return None
+
+def load_scan_kernel(cxx=None):
+    "Compile (once per machine, cached) and load the C++ scan kernel; None, with a warning, when it cannot be built."
+    lib = build_kernel(_KERNEL_SRC, 'selective_scan', cxx, 'selective_scan', 'the slower pure-torch chunked scan')
+    if lib is None: return None
     P, I = ctypes.c_void_p, ctypes.c_int64
     for suf in ('f32', 'f64'):
         getattr(lib, f'scan_fwd_{suf}').argtypes = [P] * 11 + [I] * 6 + [ctypes.c_int]
         getattr(lib, f'scan_bwd_{suf}').argtypes = [P] * 17 + [I] * 6 + [ctypes.c_int]
     return lib
 
-_KERNEL, _KERNEL_TRIED = None, False
+_LOADED = {}   # name -> the loaded library, or None: each kernel is built (or found wanting) once per process
+
+def cached_kernel(name: str, load):
+    "`load()` (a library or None) on the first call for `name`, its result after that; None whenever `MAMBA_BYS_NO_KERNEL` is set."
+    if os.environ.get('MAMBA_BYS_NO_KERNEL'): return None
+    if name not in _LOADED: _LOADED[name] = load()
+    return _LOADED[name]
 
 def scan_kernel():
     "The loaded kernel (built on first use), or None when it is unavailable or `MAMBA_BYS_NO_KERNEL` is set."
-    global _KERNEL, _KERNEL_TRIED
-    if os.environ.get('MAMBA_BYS_NO_KERNEL'): return None
-    if not _KERNEL_TRIED: _KERNEL, _KERNEL_TRIED = load_scan_kernel(), True
-    return _KERNEL
+    return cached_kernel('selective_scan', load_scan_kernel)
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #4a4e9379
 _CHUNK, _BLOCK = 64, 32   # checkpoint every _CHUNK positions; a work item holds _BLOCK channels

@@ -18,7 +18,7 @@ import torch
 from ..core import IN_TEST, full_or_test
 from ..models.bytelm import ByteLM
 from .captioning import DIRECTIONS, check_direction, direction_config
-from .runs import count_params, write_json, with_overrides, run_jobs
+from .runs import count_params, task_module, write_json, with_overrides, run_jobs
 
 # %% ../../nbs/06_evaluation/03_comparison.ipynb #35864dc8
 def params_of(direction: str, d_model: int, n_layers: int, d_state: int) -> int:
@@ -61,16 +61,10 @@ class ComparisonConfig:
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
             raise ValueError(f"workers must be a positive int, got {self.workers!r}")
 
-def _task_module(task: str):
-    if task == 'caption': from mamba_bys.tasks import captioning as m
-    elif task == 'othello': from mamba_bys.tasks import othello as m
-    else: raise ValueError(f"unknown task {task!r}; choose from {tuple(TASK_METRICS)}")
-    return m
-
 def run_one(task: str, direction: str, seed: int, settings: dict, out_dir: str) -> dict:
     "Train one (task, direction, seed) with `settings` (the task config's fields) and return its headline numbers."
     t0 = time.time()
-    res = _task_module(task).train(direction=direction, seed=seed, out_dir=str(Path(out_dir) / task / direction / f'seed{seed}'),
+    res = task_module(task).train(direction=direction, seed=seed, out_dir=str(Path(out_dir) / task / direction / f'seed{seed}'),
                                    progress=False, **settings)
     row = {'task': task, 'direction': direction, 'seed': seed, 'd_model': settings['d_model'], 'params': res['params'],
            'steps': res['steps'], 'batch_size': settings['batch_size'], 'seconds': time.time() - t0}

@@ -6,9 +6,10 @@ Docs: https://mamba-bys.github.io/mamba_bys/05_training/runs.html.md"""
 
 # %% auto #0
 __all__ = ['TASK_FORMAT', 'TASK_MODULES', 'TASK_CONFIGS', 'MODEL_CLASSES', 'RUN_OPTIONS', 'type_matches', 'check_fields',
-           'check_config', 'count_params', 'allowed_model', 'save_task_checkpoint', 'read_task_checkpoint',
-           'checkpoint_task', 'load_task_model', 'write_json', 'with_overrides', 'TaskConfig', 'check_positive',
-           'run_folder', 'TaskCheckpoint', 'fit_task', 'say', 'save_task_run', 'check_run', 'run_jobs']
+           'check_config', 'task_module', 'count_params', 'allowed_model', 'save_task_checkpoint',
+           'read_task_checkpoint', 'checkpoint_task', 'load_task_model', 'write_json', 'with_overrides', 'TaskConfig',
+           'check_positive', 'run_folder', 'TaskCheckpoint', 'fit_task', 'say', 'save_task_run', 'check_run',
+           'run_jobs']
 
 # %% ../../nbs/05_training/04_runs.ipynb #34edd0c5
 import importlib, json, math, os, sys, time, types, typing
@@ -71,6 +72,11 @@ MODEL_CLASSES = {'mamba_bys.models.bytelm.ByteLM': 'mamba_bys.ssm.mamba.MambaCon
                  'mamba_bys.models.hierarchical.HierarchicalByteLM': 'mamba_bys.models.hierarchical.HierarchicalConfig',
                  'mamba_bys.models.hierarchical.TransformerLM': 'mamba_bys.models.hierarchical.TransformerConfig'}
 _DEFAULT_MODEL = ('mamba_bys.models.bytelm.ByteLM', 'mamba_bys.ssm.mamba.MambaConfig')  # checkpoints written before classes were recorded
+
+def task_module(task: str):
+    "The `mamba_bys.tasks` module of `task` ('caption', 'othello', 'video' or 'bytelm'): the one place a task name is resolved."
+    if task not in TASK_MODULES: raise ValueError(f"unknown task {task!r}; choose from {list(TASK_MODULES)}")
+    return importlib.import_module(f'mamba_bys.tasks.{TASK_MODULES[task]}')
 
 def count_params(model: torch.nn.Module) -> int:
     "Number of trainable parameters."
