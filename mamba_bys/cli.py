@@ -6,8 +6,8 @@ Docs: https://mamba-bys.github.io/mamba_bys/cli.html.md"""
 
 # %% auto #0
 __all__ = ['DATASETS', 'BENCH_PARTS', 'USER_ERRORS', 'build_data', 'differing_files', 'rebuild_mismatch', 'bench_part',
-           'task_names', 'parse_overrides', 'task_config_class', 'task_settings', 'checkpoint_path', 'headline',
-           'make_parser', 'main']
+           'bench_exit_code', 'task_names', 'parse_overrides', 'task_config_class', 'task_settings', 'checkpoint_path',
+           'headline', 'make_parser', 'main']
 
 # %% ../nbs/07_cli.ipynb #2040e58a
 import argparse, filecmp, json, os, sys, tempfile, time
@@ -82,8 +82,15 @@ def bench_part(name: str) -> str:
 def _cmd_bench(args):
     from mamba_bys.bench import run_bench, format_table, bench_targets
     df = run_bench(parts=tuple(args.parts or ('scan', 'model', 'generate')), quick=args.quick)
-    print(format_table(df)); print(); print(bench_targets(df))
-    return 0
+    targets = bench_targets(df)
+    print(format_table(df)); print(); print(targets)
+    return bench_exit_code(targets, args.check)
+
+def bench_exit_code(targets, check: bool) -> int:
+    "With `--check`: 1 when a measured target was missed (each missed one named on stderr), else 0."
+    missed = [] if not check else [f"{r.target}: wanted {r.wanted}, measured {r.measured:.4g}" for r in targets.itertuples() if not r.reached]
+    for m in missed: print(f"mamba-bys: target missed: {m}", file=sys.stderr)
+    return 1 if missed else 0
 
 # %% ../nbs/07_cli.ipynb #03f44c37
 def task_names() -> tuple:
@@ -183,6 +190,7 @@ def make_parser(task_help: str = None) -> argparse.ArgumentParser:
     bench = sub.add_parser('bench', help='speed and memory against peers, one table from one run')
     bench.add_argument('parts', nargs='*', type=bench_part, metavar='PART', help=f"what to measure: {', '.join(BENCH_PARTS)} (default: all)")
     bench.add_argument('--quick', action='store_true', help='small sizes, seconds instead of minutes')
+    bench.add_argument('--check', action='store_true', help='exit 1 when a target of the course is missed (each named)')
     bench.set_defaults(func=_cmd_bench)
     epilog = (None if task_help is None else task_settings(task_help) if task_help else
               f"TASK is one of {', '.join(task_names())} or compare; `mamba-bys train TASK --help` lists the task's settings.")
