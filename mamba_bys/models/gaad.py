@@ -15,7 +15,7 @@ from typing import NamedTuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..geometry.golden import golden_subdivide, phi_spiral_patches, PHI, _as_count, _check_frame
+from ..geometry.golden import golden_subdivide, phi_spiral_patches, PHI, as_count, check_frame
 
 # %% ../../nbs/04_gaad/01_regions.ipynb #00e37f14
 def _pair(name, v):
@@ -142,8 +142,8 @@ def roi_align(features, boxes, output_size, spatial_scale: float = 1.0, sampling
 # %% ../../nbs/04_gaad/01_regions.ipynb #4a5cf317
 def grid_regions(W: int, H: int, n: int) -> torch.Tensor:
     "Boxes (n, 4) int64 of a near-uniform grid of n cells tiling a W×H frame (row-major; rows differ by at most one cell)."
-    W, H = _check_frame(W, H)
-    n = _as_count('n', n, 1)
+    W, H = check_frame(W, H)
+    n = as_count('n', n, 1)
     if n > W * H: raise ValueError(f"cannot cut a {W}x{H} frame into n={n} non-empty regions; n must be <= {W * H}")
     rows = max(min(round(math.sqrt(n * H / W)), H, n), 1)  # near-square cells
     rows = min(max(rows, -(-n // W)), n)                      # enough rows that no row needs more than W cells

@@ -19,7 +19,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..bytes import Special, VOCAB_SIZE
 from ..ssm.mamba import MambaConfig, MambaStack, RMSNorm
-from .bytelm import ByteLM, check_ids, sample_next, _check_sampling, generate as lm_generate
+from .bytelm import ByteLM, check_ids, sample_next, check_sampling, generate as lm_generate
 from .wubu import WubuConfig, WubuStack
 from .patching import check_bytes, byte_entropy_bits
 
@@ -316,7 +316,7 @@ def generate_bytes(model: nn.Module, prompt: bytes, max_new_bytes: int = 200, te
     if isinstance(max_new_bytes, bool) or not isinstance(max_new_bytes, int) or max_new_bytes < 0:
         raise ValueError(f"max_new_bytes must be a non-negative int, got {max_new_bytes!r}")
     if isinstance(context, bool) or not isinstance(context, int) or context < 2: raise ValueError(f"context must be an int >= 2, got {context!r}")
-    _check_sampling(temperature, top_k, top_p, 1.0, greedy)
+    check_sampling(temperature, top_k, top_p, 1.0, greedy)
     ids = torch.tensor(list(prompt), dtype=torch.long)
     if isinstance(model, ByteLM):
         out = lm_generate(model, ids, max_new_bytes, temperature, top_k, top_p, seed=seed, greedy=greedy,
