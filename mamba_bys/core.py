@@ -83,6 +83,10 @@ def docs_without_main(cell):
 # %% ../nbs/00_core.ipynb #816ef178
 import glob, hashlib, json, tempfile
 
+def _umask() -> int:
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
 def atomic_write(path, write) -> Path:
     """Create `path` by calling `write(tmp_path)` on a temporary file beside it, then renaming it over `path`.
     Temporary files of `path` left by a writer that was killed are removed first (one writer per path at a time)."""
@@ -90,6 +94,7 @@ def atomic_write(path, write) -> Path:
     for stale in path.parent.glob(f'.{glob.escape(path.name)}.*.tmp'): stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes it private (0600); the file gets what open() would give it
         write(Path(tmp))
         with open(tmp, 'rb') as f: os.fsync(f.fileno())
         os.replace(tmp, path)
