@@ -206,15 +206,15 @@ class TaskCheckpoint(CheckpointCallback):
         self.identity, self.must_resume, self.seconds, self.t0 = _run_identity(config), resume is True, 0.0, None
     def before_fit(self):
         if not self.resume: self.path.unlink(missing_ok=True)
-        elif self.path.exists():
-            saved = load_checkpoint(self.path).get('callbacks', {}).get(self.name, {}).get('identity')
-            if saved != self.identity:
-                diff = sorted(k for k in {**(saved or {}), **self.identity} if (saved or {}).get(k) != self.identity.get(k))
-                raise ValueError(f"{self.path} is an unfinished run with other settings (they differ in {diff}): run the same "
-                                 "settings to continue it, start over with --fresh (resume=False), or pass another out_dir")
-        elif self.must_resume: raise FileNotFoundError(f"nothing to resume: no unfinished run in {self.dir} (no last.pt)")
-        super().before_fit()
+        elif self.must_resume and not self.path.exists(): raise FileNotFoundError(f"nothing to resume: no unfinished run in {self.dir} (no last.pt)")
+        super().before_fit()   # loads last.pt once, through check_resumable
         self.t0 = time.time()
+    def check_resumable(self, state):
+        saved = state.get('callbacks', {}).get(self.name, {}).get('identity')
+        if saved != self.identity:
+            diff = sorted(k for k in {**(saved or {}), **self.identity} if (saved or {}).get(k) != self.identity.get(k))
+            raise ValueError(f"{self.path} is an unfinished run with other settings (they differ in {diff}): run the same "
+                             "settings to continue it, start over with --fresh (resume=False), or pass another out_dir")
     def elapsed(self) -> float: return self.seconds + (time.time() - self.t0 if self.t0 is not None else 0.)
     def state_dict(self): return {'identity': self.identity, 'seconds': self.elapsed()}
     def load_state_dict(self, st): self.seconds = st['seconds']

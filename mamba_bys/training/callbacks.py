@@ -101,10 +101,13 @@ class CheckpointCallback(Callback):
         self.resumed_from = None
         if self.resume and self.path.exists():
             state = load_checkpoint(self.path)   # a damaged file raises here, before anything is overwritten
+            self.check_resumable(state)
             self.learner.load_state_dict(state)
             self.resumed_from = self.learner.step
             if self.learner.is_main: print(f"resumed from {self.path} at step {self.learner.step} (epoch {self.learner.epoch}, batch {self.learner.batch_idx})")
         self.last_saved_step = self.learner.step
+    def check_resumable(self, state: dict):
+        "Raise if the run saved in `state` must not be continued by this one (subclasses decide; here any may be)."
     def save(self):
         if self.learner.is_main: save_checkpoint(self.learner.state_dict(), self.path)
         self.last_saved_step = self.learner.step
