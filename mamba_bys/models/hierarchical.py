@@ -18,7 +18,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..bytes import Special, VOCAB_SIZE
-from ..ssm.mamba import MambaConfig, MambaStack, RMSNorm
+from ..ssm.mamba import MambaConfig, RMSNorm
+from ..ssm.stack import MambaStack
 from .bytelm import ByteLM, check_ids, sample_next, check_sampling, generate as lm_generate
 from .wubu import WubuConfig, WubuStack
 from .patching import check_bytes, byte_entropy_bits

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from ..core import IN_TEST, full_or_test
 from ..models.bytelm import ByteLM
-from .captioning import DIRECTIONS, check_direction, direction_config
+from ..ssm.stack import DIRECTIONS, check_direction, direction_config
 from .runs import count_params, task_module, write_json, with_overrides, run_jobs
 
 # %% ../../nbs/06_evaluation/03_comparison.ipynb #35864dc8

@@ -31,7 +31,7 @@ from ..models.bytelm import ByteLM, check_ids
 from ..training.learner import Learner, TrainConfig
 from ..data.loaders import collate
 from ..metrics import legal_move_rate, win_rate, alternate_colours
-from .captioning import DIRECTIONS, check_direction, direction_config
+from ..ssm.stack import DIRECTIONS, check_direction, direction_config
 from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides, write_json
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #8d1752fd
@@ -145,7 +145,8 @@ class MoveModel(nn.Module):
     legality head on each square's own output (`SEP`'s for PASS); the agent's score is log p(move) + `legal_power` · log P(legal)."""
     def __init__(self, config: MambaConfig, legal_power: float = 4.0):
         super().__init__()
-        self.config, self.lm = config, ByteLM(config)
+        self.lm = ByteLM(config)
+        self.config = self.lm.config   # a StackConfig
         self.legal_head = nn.Linear(config.d_model, 1)
         self.register_buffer('legal_power', torch.tensor(float(legal_power)))   # saved with the weights
 
