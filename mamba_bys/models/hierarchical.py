@@ -8,7 +8,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/06_evaluation/hierarchical.html.md""
 __all__ = ['HASH_BASE', 'HASH_MOD', 'HASH_MIX', 'PATCHINGS', 'causal_char_starts', 'causal_patch_starts', 'trigram_entropy_table',
            'trigram_entropies', 'ngram_hash_loop', 'ngram_hashes', 'HierarchicalConfig', 'pool_patches',
            'HierarchicalByteLM', 'next_byte_losses', 'leak_gaps', 'TransformerConfig', 'TransformerLM',
-           'generate_bytes']
+           'HierarchicalStep', 'generate_bytes']
 
 # %% ../../nbs/06_evaluation/06_hierarchical.ipynb #6e1646a7
 import math
@@ -306,12 +306,83 @@ class TransformerLM(nn.Module):
         for layer in self.layers: x = layer(x, src_mask=mask, is_causal=True)
         return F.linear(self.norm_f(x), self.embedding.weight)
 
+# %% ../../nbs/06_evaluation/06_hierarchical.ipynb #d09e4fe5
+class HierarchicalStep:
+    """The recurrent step of a `HierarchicalByteLM` for `batch` sequences read in lockstep: one byte per sequence in,
+    next-byte logits out, from a state of constant size (the last few ids, the open patch's sum, and each Mamba's
+    state). A patch that closes goes through WuBu and one step of the patch-level Mamba, whose output the next
+    patch's bytes read: the forward pass, one byte at a time."""
+    def __init__(self, model: 'HierarchicalByteLM', batch: int):
+        if not isinstance(model, HierarchicalByteLM): raise TypeError(f"HierarchicalStep needs a HierarchicalByteLM, got {type(model).__name__}")
+        _check_pos_int('batch', batch)
+        self.model, self.batch, c = model, batch, model.config
+        p = model.start
+        self.window = max(8, *c.ngram_sizes)   # ids a step reads back: patch rules (7 back) and the longest n-gram
+        self.ids = torch.full((batch, 0), int(Special.PAD), dtype=torch.long, device=p.device)
+        self.last = torch.zeros(batch, dtype=torch.long, device=p.device)   # where each row's open patch began
+        self.patch_sum, self.patch_len = p.new_zeros(batch, c.d_local), p.new_zeros(batch, 1)
+        self.context = p.expand(batch, -1).clone()                          # what the open patch's bytes read
+        self.states = [m.empty_state(batch) for m in (model.encoder, model.global_model, model.decoder)]
+        self.t = 0
+
+    def _starts(self, w: torch.Tensor) -> torch.Tensor:
+        "(batch,) bool: the last id of the window `w` (the latest ids) begins a patch, by the model's causal rule."
+        m, c = self.model, self.model.config
+        if self.t == 0: return torch.ones(self.batch, dtype=torch.bool, device=w.device)
+        ent = trigram_entropies(w, m.entropy_table) if c.patching == 'entropy' else None
+        cut = causal_patch_starts(w, ent, c.threshold if c.patching == 'entropy' else None)[:, -1]
+        o = causal_char_starts(w)[:, -1] & (cut | (self.t - self.last + _lead_len(w[:, -1]) > c.max_patch_len))
+        self.last = torch.where(o, self.t, self.last)
+        return o
+
+    def _close_patches(self, rows: torch.Tensor):
+        "The open patch of each row in `rows` through WuBu and the patch-level Mamba; its output becomes their context."
+        m = self.model
+        u = m.to_global(self.patch_sum / self.patch_len.clamp_min(1))
+        u = u + m.from_wubu(m.wubu(u[:, None]))[:, 0]
+        g, state = m.global_model.step(u, self.states[1])
+        keep = lambda new, old: torch.where(rows.view(-1, *[1] * (new.dim() - 1)), new, old)
+        self.states[1] = [tuple(keep(n, o) for n, o in zip(ns, os)) for ns, os in zip(state, self.states[1])]
+        self.context = keep(g, self.context)
+        self.patch_sum, self.patch_len = keep(torch.zeros_like(self.patch_sum), self.patch_sum), keep(torch.zeros_like(self.patch_len), self.patch_len)
+
+    @torch.no_grad()
+    def advance(self, ids_t: torch.Tensor) -> torch.Tensor:
+        "`step` without the input check (for ids the caller knows are valid, such as sampled ones)."
+        m, c = self.model, self.model.config
+        self.ids = torch.cat([self.ids, ids_t[:, None]], 1)[:, -self.window:]
+        starts = self._starts(self.ids)
+        if self.t > 0 and bool(starts.any()): self._close_patches(starts)
+        h = m.embedding(ids_t)
+        for n, emb in zip(c.ngram_sizes, m.ngram_embeddings): h = h + emb(ngram_hashes(self.ids, n, c.ngram_buckets)[:, -1])
+        e, self.states[0] = m.encoder.step(h, self.states[0])
+        self.patch_sum, self.patch_len = self.patch_sum + e, self.patch_len + 1
+        d, self.states[2] = m.decoder.step(e + m.to_local(self.context), self.states[2])
+        self.t += 1
+        return F.linear(m.norm_f(d), m.embedding.weight)
+
+    def feed(self, ids: torch.Tensor) -> torch.Tensor:
+        "Ids (batch, T), checked once, one position after another -> the logits after the last."
+        if not isinstance(ids, torch.Tensor) or ids.dim() != 2 or ids.shape[0] != self.batch or ids.shape[1] == 0:
+            raise ValueError(f"ids must be a tensor of shape ({self.batch}, T) with T >= 1, got {getattr(ids, 'shape', type(ids).__name__)}")
+        ids = check_ids(ids, self.model.config.max_len)
+        if bool((ids == Special.PAD).any()): raise ValueError("HierarchicalByteLM reads unpadded sequences, but ids contain PAD")
+        for t in range(ids.shape[1]): logits = self.advance(ids[:, t])
+        return logits
+
+    def step(self, ids_t: torch.Tensor) -> torch.Tensor:
+        "One id per sequence (batch,) -> next-byte logits (batch, VOCAB_SIZE)."
+        if not isinstance(ids_t, torch.Tensor) or tuple(ids_t.shape) != (self.batch,):
+            raise ValueError(f"ids_t must be a tensor of shape ({self.batch},): one id per sequence, got {getattr(ids_t, 'shape', type(ids_t).__name__)}")
+        return self.feed(ids_t[:, None])
+
+
 # %% ../../nbs/06_evaluation/06_hierarchical.ipynb #767f2e15
 @torch.no_grad()
 def generate_bytes(model: nn.Module, prompt: bytes, max_new_bytes: int = 200, temperature: float = 1.0, top_k: int = None,
                    top_p: float = None, seed: int = None, greedy: bool = False, context: int = 512) -> bytes:
-    """Bytes sampled after `prompt` from `model` (ids -> logits): a `ByteLM` from its recurrent state, other models by
-    re-reading the last `context` ids each step. Special ids (EOS...) end the text; `greedy=True` takes the most likely byte."""
+    """Bytes sampled after `prompt` from `model` (ids -> logits): a `ByteLM` and a `HierarchicalByteLM` from their recurrent
+    state, other models by re-reading the last `context` ids each step. Special ids (EOS...) end the text; `greedy=True` takes the most likely byte."""
     prompt = check_bytes(prompt, 'prompt')
     if not prompt: raise ValueError("prompt is empty; pass at least one byte, e.g. b'def '")
     if isinstance(max_new_bytes, bool) or not isinstance(max_new_bytes, int) or max_new_bytes < 0:
@@ -328,10 +399,14 @@ def generate_bytes(model: nn.Module, prompt: bytes, max_new_bytes: int = 200, te
     was_training = model.training; model.eval()
     try:
         out = []
+        stepper = HierarchicalStep(model, 1) if isinstance(model, HierarchicalByteLM) else None
+        if stepper is not None: logits = stepper.feed(ids[None])[0]
         for _ in range(max_new_bytes):
-            logits = model(ids[None, -limit:])[0, -1]
+            if stepper is None: logits = model(ids[None, -limit:])[0, -1]
             nxt = int(sample_next(logits, temperature, top_k, top_p, generator=gen, greedy=greedy))
             if nxt >= 256: break   # a special id: the model ended the text
-            out.append(nxt); ids = torch.cat([ids, ids.new_tensor([nxt])])
+            out.append(nxt)
+            if stepper is not None: logits = stepper.advance(ids.new_tensor([nxt]))[0]
+            else: ids = torch.cat([ids, ids.new_tensor([nxt])])
     finally: model.train(was_training)
     return bytes(out)
