@@ -8,7 +8,8 @@
    entry must exist.
 3. Every processed lesson must render to a static HTML page (nbconvert, saved outputs, no kernel) into
    `_site_check/`, keeping its plots (each PNG/SVG output appears as an image) and its plotly figures
-   interactive (each plotly output carries its `Plotly.newPlot` call and plotly.js). The pages load plotly.js from
+   interactive (each plotly output carries its `Plotly.newPlot` call and plotly.js; a figure saved as plotly JSON only, as
+   `use_plotly_for_docs` stores it, gets that HTML from the docs processor `plotly_html_for_docs`). The pages load plotly.js from
    `_site_check/plotly.min.js` (the copy the installed plotly ships), so they can be looked at offline.
 4. README.md must be the markdown of `nbs/index.ipynb` (`--write-readme` rewrites it), the Quarto-free
    stand-in for `nbdev-readme`: its prose, and the tables its hidden code cells render from `results/` files.
@@ -115,7 +116,8 @@ def render_problems(proc_nb: Path, out_html: Path, plotly_js: str | None = None)
     if n_imgs < imgs: probs.append(f'{proc_nb.name}: {imgs} plot outputs but only {n_imgs} images in the HTML')
     if plots and (html.count('Plotly.newPlot') < plots or 'plotly' not in html.lower()):
         probs.append(f'{proc_nb.name}: {plots} plotly figures but {html.count("Plotly.newPlot")} interactive ones in the HTML '
-                     '(call mamba_bys.core.use_plotly_for_docs() before showing them)')
+                     '(show them after mamba_bys.core.use_plotly_for_docs(); their saved JSON becomes HTML through the docs '
+                     'processor mamba_bys.core:plotly_html_for_docs, which doc_procs in pyproject.toml must name)')
     out_html.write_text(offline_plotly(html, plotly_js) if plotly_js else html)
     return probs
 
