@@ -227,7 +227,7 @@ def _train(cfg: TextLMConfig, resume: Optional[bool] = None) -> dict:
     dl = window_loader(tr, cfg.window, cfg.batch_size, cfg.seed)
     lr = cfg.lr or LEARNING_RATES[cfg.model]
     tc = TrainConfig(lr=lr, weight_decay=cfg.weight_decay, max_steps=cfg.max_steps or 10**9, schedule='constant', warmup=0.0,
-                     seed=cfg.seed, device='cpu', progress=False, live_plot=False)
+                     seed=cfg.seed, device='cpu')
     learner = Learner(model, dl, next_byte_loss, tc, cbs=[budget])
     wall = fit_task(learner, cfg, resume)
     cpu = budget.used()

@@ -21,6 +21,7 @@ from ..bytes import Special, encode_image_caption, palette_image, decode_caption
 from ..ssm.stack import DIRECTIONS, check_direction, direction_config
 from ..models.bytelm import ByteLM, generate as lm_generate
 from ..training.learner import Learner, TrainConfig
+from ..training.progress import progress_callbacks
 from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides, write_json
 from ..metrics import corpus_bleu, sentence_bleu
 
@@ -154,9 +155,9 @@ def train(config: Optional[CaptionConfig] = None, resume: Optional[bool] = None,
     valid = ds['valid'].select(range(min(len(ds['valid']), max(4 * cfg.batch_size, 8))))
     valid_dl = make_loader(_examples(valid), cfg.batch_size, shuffle=False)
     model = ByteLM(direction_config(cfg.direction, cfg.d_model, cfg.n_layers, cfg.d_state))
-    tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed, progress=cfg.progress,
+    tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed,
                      eval_every=cfg.eval_every or max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
-    learner = Learner(model, train_dl, _caption_loss, tc, valid_dl=valid_dl)
+    learner = Learner(model, train_dl, _caption_loss, tc, valid_dl=valid_dl, cbs=progress_callbacks(bar=cfg.progress))
     train_seconds = fit_task(learner, cfg, resume)
     model.eval()
     ev = evaluate_model(model, ds['test'], cfg.max_new_tokens, cfg.n_eval)

@@ -29,6 +29,7 @@ from ..othello import (BLACK, WHITE, EMPTY, PASS, Board, SearchPlayer, random_pl
 from ..ssm.mamba import MambaConfig
 from ..models.bytelm import ByteLM, check_ids
 from ..training.learner import Learner, TrainConfig
+from ..training.progress import progress_callbacks
 from ..data.loaders import collate
 from ..metrics import legal_move_rate, win_rate, alternate_colours
 from ..ssm.stack import DIRECTIONS, check_direction, direction_config
@@ -352,9 +353,9 @@ def train(config: Optional[OthelloConfig] = None, resume: Optional[bool] = None,
     train_dl = torch.utils.data.DataLoader(train_ds, batch_size=cfg.batch_size, shuffle=True, generator=g,
                                            collate_fn=collate_moves, drop_last=True)
     valid_dl = torch.utils.data.DataLoader(MoveDataset(valid_pos, augment=False), batch_size=256, collate_fn=collate_moves)
-    tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed, progress=cfg.progress,
+    tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed,
                      eval_every=cfg.eval_every or max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
-    learner = Learner(model, train_dl, loss_fn, tc, valid_dl=valid_dl)
+    learner = Learner(model, train_dl, loss_fn, tc, valid_dl=valid_dl, cbs=progress_callbacks(bar=cfg.progress))
     train_seconds = fit_task(learner, cfg, resume)
     model.eval()
     ev = evaluate_model(model, 'test', cfg.n_eval_positions, cfg.n_games, cfg.seed, cfg.mark_legal)

@@ -23,6 +23,7 @@ from ..models.video import (VideoVAE, VideoVAEConfig, vae_loss, kl_weight, KL_SC
                                     discriminator_loss, generator_loss)
 from ..metrics import psnr, ssim
 from ..training.learner import Learner, TrainConfig, Callback
+from ..training.progress import progress_callbacks
 from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides, write_json, run_jobs
 
 # %% ../../nbs/06_evaluation/04_video_task.ipynb #640a3812
@@ -191,10 +192,10 @@ def train(config: Optional[VideoConfig] = None, resume: Optional[bool] = None, *
     train_dl = torch.utils.data.DataLoader(train_clips, batch_size=cfg.batch_size, shuffle=True, drop_last=True, generator=g)
     valid_dl = torch.utils.data.DataLoader(valid, batch_size=16)
     loss = VideoLoss(cfg.recon_sigma, beta_eval=cfg.beta_max)
-    cbs = [KLAnnealing(loss, cfg.kl_schedule, cfg.kl_warmup, cfg.kl_cycles, cfg.beta_max)]
+    cbs = progress_callbacks(bar=cfg.progress, live_plot=False) + [KLAnnealing(loss, cfg.kl_schedule, cfg.kl_warmup, cfg.kl_cycles, cfg.beta_max)]
     if cfg.adversarial: cbs.append(AdversarialTraining(loss, PatchDiscriminator(cfg.disc_channels), cfg.adv_weight, cfg.adv_start))
-    tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed, progress=cfg.progress,
-                     eval_every=max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1), live_plot=False)
+    tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed,
+                     eval_every=max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
     learner = Learner(model, train_dl, loss, tc, valid_dl=valid_dl, cbs=cbs)
     train_seconds = fit_task(learner, cfg, resume)
     model.eval()

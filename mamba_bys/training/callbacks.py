@@ -175,7 +175,7 @@ class EarlyStopping(_Monitor):
 WANDB_MODES = ('disabled', 'offline')
 
 class WandbCallback(Callback):
-    "Log training and validation records to Weights & Biases, offline or disabled (never online)."
+    "Log training and validation records to Weights & Biases, offline or disabled (never online), under `dir` (default: the checkpoints' folder, else '.')."
     order = 80
     def __init__(self, project: str = 'mamba_bys', mode: str = 'disabled', dir=None, run_name: Optional[str] = None):
         if mode not in WANDB_MODES: raise ValueError(f"wandb mode must be one of {WANDB_MODES} (this course never logs online), got {mode!r}")
@@ -184,7 +184,8 @@ class WandbCallback(Callback):
         if not self.learner.is_main: return
         import wandb
         os.environ['WANDB_MODE'] = self.mode; os.environ.setdefault('WANDB_SILENT', 'true')
-        d = Path(self.dir if self.dir is not None else (self.learner.config.checkpoint_dir or '.'))
+        ck = next((cb for cb in self.learner.cbs if isinstance(cb, CheckpointCallback)), None)
+        d = Path(self.dir if self.dir is not None else (ck.dir if ck is not None else '.'))   # default: beside the checkpoints
         d.mkdir(parents=True, exist_ok=True)
         self.run = wandb.init(project=self.project, mode=self.mode, dir=str(d), name=self.run_name, reinit='finish_previous',
                               config={k: (str(v) if v is not None and not isinstance(v, (int, float, str, bool)) else v)
