@@ -130,11 +130,12 @@ def task_settings(task: str) -> str:
 def _cmd_train(args):
     if args.task == 'compare':
         if args.resume or args.fresh: raise ValueError("--resume and --fresh apply to one task's run; a comparison resumes each of its runs by itself")
-        from mamba_bys.tasks.comparison import main as compare
-        compare(**parse_overrides(args.set)); return 0
+        from mamba_bys.tasks.comparison import main as compare, ComparisonConfig
+        compare(ComparisonConfig.for_tests() if args.quick else None, **parse_overrides(args.set)); return 0
     resume = True if args.resume else False if args.fresh else None   # None: continue an unfinished run of the same settings
     from mamba_bys.tasks.runs import task_module
-    task_module(args.task).train(resume=resume, **parse_overrides(args.set))
+    config = task_config_class(args.task).for_tests() if args.quick else None   # --quick: the task's test-size preset
+    task_module(args.task).train(config, resume=resume, **parse_overrides(args.set))
     return 0
 
 def checkpoint_path(name) -> Path:
@@ -202,6 +203,7 @@ def make_parser(task_help: str = None) -> argparse.ArgumentParser:
     again = tr.add_mutually_exclusive_group()
     again.add_argument('--resume', action='store_true', help='continue the unfinished run in out_dir (an error if there is none)')
     again.add_argument('--fresh', action='store_true', help='start over, replacing an unfinished run in out_dir')
+    tr.add_argument('--quick', action='store_true', help="the task's test-size preset (seconds; what nbdev-test trains): to try the command")
     tr.set_defaults(func=_cmd_train)
     ev = sub.add_parser('eval', help="evaluate a saved checkpoint on a split: prints the headline metrics, writes the details beside it")
     ev.add_argument('checkpoint', help="a model.pt, its run folder, or a task name for runs/<task>/model.pt"); ev.add_argument('--split', default=None, help="a split of the task's data (default: the task's own, test or valid)")

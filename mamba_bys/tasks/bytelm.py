@@ -11,21 +11,21 @@ __all__ = ['MODEL_KINDS', 'LEARNING_RATES', 'COMPARISON_RUNS', 'time_lr_multipli
 
 # %% ../../nbs/06_evaluation/06_bytelm.ipynb #7b0e260e
 import math, time
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
 import torch.nn as nn
-from ..core import IN_TEST, full_or_test, seed_everything
+from ..core import seed_everything
 from ..ssm.mamba import MambaConfig
 from ..models.bytelm import ByteLM
 from ..models.patching import check_bytes
-from ..models.hierarchical import (HierarchicalConfig, HierarchicalByteLM, TransformerConfig, TransformerLM, PATCHINGS,
+from ..models.hierarchical import (HierarchicalConfig, HierarchicalByteLM, TransformerConfig, TransformerLM,
                                            trigram_entropy_table, next_byte_losses, generate_bytes)
 from ..training.learner import Learner, TrainConfig, Callback, CancelFit
 from ..metrics import byte_nll, bits_per_byte_from_nll
-from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_checkpoint, save_task_run, say, with_overrides, write_json, run_jobs
+from .runs import TaskConfig, check_positive, count_params, fit_and_save, load_task_model, run_folder, say, with_overrides, write_json, run_jobs
 from ..data.text import load_text
 
 # %% ../../nbs/06_evaluation/06_bytelm.ipynb #07d7098a
@@ -114,20 +114,22 @@ LEARNING_RATES = {'hierarchical': 8e-3, 'mamba': 4e-3, 'transformer': 4e-3}
 
 @dataclass
 class TextLMConfig(TaskConfig):
-    "A byte-LM run on the text corpus for a CPU-time budget. Defaults: 3.5 CPU-minutes on one thread (seconds under IN_TEST)."
+    "A byte-LM run on the text corpus for a CPU-time budget. Defaults: 3.5 CPU-minutes on one thread; `TextLMConfig.for_tests()`: seconds."
+    TEST_SIZE = dict(cpu_seconds=2.0, window=64, batch_size=4, d_local=16, d_global=24, d_state=4, ngram_buckets=64,
+                     train_bytes=100_000, valid_bytes=4_096, max_new_bytes=24)
     model: str = 'hierarchical'                  # 'hierarchical' | 'mamba' | 'transformer'
-    cpu_seconds: float = full_or_test(210.0, 2.0)  # training budget: CPU seconds of this process
+    cpu_seconds: float = 210.0  # training budget: CPU seconds of this process
     max_steps: Optional[int] = None              # also stop after this many steps (None: the budget alone)
     threads: int = 1                             # torch threads while training (1: the CPU time is comparable)
-    window: int = full_or_test(512, 64)          # bytes per training / evaluation window
-    batch_size: int = full_or_test(16, 4)    # windows per step
+    window: int = 512          # bytes per training / evaluation window
+    batch_size: int = 16    # windows per step
     lr: Optional[float] = None                   # None: the model's own rate, LEARNING_RATES[model]
     weight_decay: float = 0.01               # AdamW weight decay (matrices only)
     # the hierarchical model (its size sets the others')
-    d_local: int = full_or_test(64, 16)      # width of the hierarchical model's byte encoder and decoder
-    d_global: int = full_or_test(96, 24)     # width of its global model over patches
-    d_state: int = full_or_test(16, 4)       # SSM state size per channel
-    ngram_buckets: int = full_or_test(512, 64) # hash buckets of the n-gram features
+    d_local: int = 64      # width of the hierarchical model's byte encoder and decoder
+    d_global: int = 96     # width of its global model over patches
+    d_state: int = 16       # SSM state size per channel
+    ngram_buckets: int = 512 # hash buckets of the n-gram features
     patching: str = 'entropy'                    # 'entropy' | 'static'
     threshold: float = 4.0                       # bits in [0, 8] (entropy patching)
     max_patch_len: int = 8                       # bytes (>= 4)
@@ -135,10 +137,10 @@ class TextLMConfig(TaskConfig):
     d_model: Optional[int] = None            # baselines: None = the width that matches the hierarchical model
     n_layers: int = 2                        # the baselines' layers
     n_heads: int = 4                         # the Transformer baseline's attention heads
-    train_bytes: Optional[int] = full_or_test(None, 100_000)   # bytes of the training split used (None: all)
-    valid_bytes: int = full_or_test(131_072, 4_096)           # held-out bytes scored (the first of the valid split)
+    train_bytes: Optional[int] = None   # bytes of the training split used (None: all)
+    valid_bytes: int = 131_072           # held-out bytes scored (the first of the valid split)
     prompt: str = 'def '                         # generated from after training (UTF-8)
-    max_new_bytes: int = full_or_test(300, 24) # bytes of the sample generated after training
+    max_new_bytes: int = 300 # bytes of the sample generated after training
     temperature: float = 0.7                 # sampling temperature of that sample (> 0)
     out_dir: str = 'runs/bytelm'             # the run folder: model.pt, results.json, last.pt while it runs
 
@@ -229,22 +231,21 @@ def _train(cfg: TextLMConfig, resume: Optional[bool] = None) -> dict:
     tc = TrainConfig(lr=lr, weight_decay=cfg.weight_decay, max_steps=cfg.max_steps or 10**9, schedule='constant', warmup=0.0,
                      seed=cfg.seed, device='cpu')
     learner = Learner(model, dl, next_byte_loss, tc, cbs=[budget])
-    wall = fit_task(learner, cfg, resume)
-    cpu = budget.used()
-    model.eval()
-    ev = bits_per_byte_of(model, valid, cfg.window)
-    sample = generate_bytes(model, cfg.prompt.encode('utf-8'), cfg.max_new_bytes, temperature=cfg.temperature, seed=cfg.seed, context=cfg.window)
-    last = [r['loss'] for r in learner.history['train'][-20:]]
-    curve = budget.curve[::max(1, len(budget.curve) // 200)]
-    results = {'task': 'bytelm', 'model': cfg.model, 'patching': cfg.patching if cfg.model == 'hierarchical' else None,
-               'params': count_params(model), 'lr': lr, 'steps': learner.step, 'bytes_seen': learner.step * cfg.batch_size * cfg.window,
-               'cpu_seconds': cpu, 'wall_seconds': wall, 'train_bits_per_byte': float(np.mean(last)) / math.log(2),
-               'valid_bits_per_byte': ev['bits_per_byte'], 'valid_bytes': ev['n_bytes'],
-               'mean_patch_len': _mean_patch_len(model, valid, cfg.window), 'prompt': cfg.prompt, 'sample': _decode(sample),
-               'curve': [{'cpu_seconds': c, 'step': s, 'bits_per_byte': l / math.log(2)} for c, s, l in curve], 'config': asdict(cfg)}
-    return save_task_run('bytelm', cfg, model, results, f"bytelm [{cfg.model}{'/' + cfg.patching if cfg.model == 'hierarchical' else ''}, "
-                         f"{results['params']:,} params, {learner.step} steps in {cpu:.0f} CPU s]: {ev['bits_per_byte']:.3f} bits/byte on "
-                         f"{ev['n_bytes']:,} held-out bytes", keep_out=('curve',))
+    def scores(model):
+        ev = bits_per_byte_of(model, valid, cfg.window)
+        sample = generate_bytes(model, cfg.prompt.encode('utf-8'), cfg.max_new_bytes, temperature=cfg.temperature, seed=cfg.seed,
+                                context=cfg.window)
+        last = [r['loss'] for r in learner.history['train'][-20:]]
+        curve = budget.curve[::max(1, len(budget.curve) // 200)]
+        return {'model': cfg.model, 'patching': cfg.patching if cfg.model == 'hierarchical' else None, 'lr': lr,
+                'bytes_seen': learner.step * cfg.batch_size * cfg.window, 'cpu_seconds': budget.used(),
+                'train_bits_per_byte': float(np.mean(last)) / math.log(2), 'valid_bits_per_byte': ev['bits_per_byte'],
+                'valid_bytes': ev['n_bytes'], 'mean_patch_len': _mean_patch_len(model, valid, cfg.window), 'prompt': cfg.prompt,
+                'sample': _decode(sample), 'curve': [{'cpu_seconds': c, 'step': s, 'bits_per_byte': l / math.log(2)} for c, s, l in curve]}
+    summary = lambda r: (f"bytelm [{cfg.model}{'/' + cfg.patching if cfg.model == 'hierarchical' else ''}, {r['params']:,} params, "
+                         f"{r['steps']} steps in {r['cpu_seconds']:.0f} CPU s]: {r['valid_bits_per_byte']:.3f} bits/byte on "
+                         f"{r['valid_bytes']:,} held-out bytes")
+    return fit_and_save('bytelm', cfg, learner, resume, scores, summary, keep_out=('curve',))
 
 def evaluate(checkpoint, split: str = 'valid', n_bytes: Optional[int] = None, window: Optional[int] = None) -> dict:
     "Bits per byte of a saved byte LM on the first `n_bytes` (default: the run's `valid_bytes`) of `split` of the text corpus."

@@ -11,51 +11,38 @@ __all__ = ['CAPTION_DATASETS', 'CaptionConfig', 'load_caption_data', 'caption_pr
 
 # %% ../../nbs/06_evaluation/01_captioning.ipynb #4f586dd7
 import time
-from dataclasses import dataclass, asdict
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Optional
 import numpy as np
 import torch
-from ..core import IN_TEST, full_or_test, seed_everything
-from ..bytes import Special, encode_image_caption, palette_image, decode_caption
-from ..ssm.stack import DIRECTIONS, check_direction, direction_config
+from ..core import seed_everything
+from ..bytes import encode_image_caption, palette_image, decode_caption
 from ..models.bytelm import ByteLM, generate as lm_generate
-from ..training.learner import Learner, TrainConfig
-from ..training.progress import progress_callbacks
-from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides, write_json
+from .runs import StackTaskConfig, check_positive, fit_and_save, load_task_model, run_folder, say, with_overrides
 from ..metrics import corpus_bleu, sentence_bleu
 
 # %% ../../nbs/06_evaluation/01_captioning.ipynb #53ef9b3f
 CAPTION_DATASETS = ('sprites', 'pokemon')
 
 @dataclass
-class CaptionConfig(TaskConfig):
-    "A captioning run. Defaults: about 12 minutes on one CPU core (seconds under IN_TEST)."
+class CaptionConfig(StackTaskConfig):
+    "A captioning run. Defaults: about 12 minutes on one CPU core; `CaptionConfig.for_tests()`: seconds."
+    TEST_SIZE = dict(d_model=16, n_layers=1, d_state=4, steps=4, batch_size=8, max_new_tokens=12, n_train=64, n_eval=8)
     dataset: str = 'sprites'        # 'sprites' (shipped in data/) | 'pokemon' (PixelBytes-Pokemon, needs the Hub once)
-    direction: str = 'bi_shared'    # 'uni' | 'bi_separate' | 'bi_shared'
-    d_model: int = full_or_test(64, 16)      # width of the model
-    n_layers: int = full_or_test(2, 1)       # Mamba layers
-    d_state: int = full_or_test(16, 4)       # SSM state size per channel
-    steps: int = full_or_test(900, 4)        # optimiser steps
-    batch_size: int = full_or_test(32, 8)    # examples per step
-    lr: float = 4e-3                         # peak learning rate (AdamW, one-cycle)
-    weight_decay: float = 0.01               # AdamW weight decay (matrices only)
-    max_new_tokens: int = full_or_test(64, 12)   # longest caption generated (sprite captions are < 60 bytes)
-    n_train: Optional[int] = full_or_test(None, 64) # training examples used (None: the whole split)
-    n_eval: Optional[int] = full_or_test(None, 8) # test examples captioned (None: the whole split)
-    eval_every: Optional[int] = None              # steps between validation losses (None: 4 times per run)
-    out_dir: str = 'runs/caption'            # the run folder: model.pt, results.json, last.pt while it runs
-    offline: Optional[bool] = None                # pokemon only: True reads the local Hub cache only
-    progress: bool = True                    # show a progress bar
+    steps: int = 900                # optimiser steps
+    lr: float = 4e-3                # peak learning rate (AdamW, one-cycle)
+    max_new_tokens: int = 64        # longest caption generated (sprite captions are < 60 bytes)
+    n_train: Optional[int] = None   # training examples used (None: the whole split)
+    n_eval: Optional[int] = None    # test examples captioned (None: the whole split)
+    out_dir: str = 'runs/caption'   # the run folder: model.pt, results.json, last.pt while it runs
+    offline: Optional[bool] = None  # pokemon only: True reads the local Hub cache only
 
     def __post_init__(self):
-        super().__post_init__()   # every field's type, the seed, the run folder's name
-        check_direction(self.direction)
+        super().__post_init__()   # every field's type, the seed, the run folder's name, the size and the budget
         if self.dataset not in CAPTION_DATASETS:
             raise ValueError(f"unknown dataset {self.dataset!r}; choose one of {CAPTION_DATASETS}")
-        check_positive(self, ('d_model', 'n_layers', 'd_state', 'steps', 'batch_size', 'max_new_tokens', 'lr',
-                              'n_train', 'n_eval', 'eval_every'), optional=('n_train', 'n_eval', 'eval_every'))
-        if not self.weight_decay >= 0: raise ValueError(f"CaptionConfig.weight_decay must be >= 0, got {self.weight_decay!r}")
+        check_positive(self, ('max_new_tokens', 'n_train', 'n_eval'), optional=('n_train', 'n_eval'))
+
 
 # %% ../../nbs/06_evaluation/01_captioning.ipynb #1a6120d3
 def load_caption_data(dataset: str = 'sprites', offline: Optional[bool] = None):
@@ -148,30 +135,22 @@ def train(config: Optional[CaptionConfig] = None, resume: Optional[bool] = None,
     cfg = with_overrides(config, CaptionConfig, overrides)
     run_folder(cfg.out_dir)
     ds = load_caption_data(cfg.dataset, cfg.offline)
-    g = seed_everything(cfg.seed)
+    seed_everything(cfg.seed)
     from mamba_bys.data.loaders import make_loader
     tr = ds['train'] if cfg.n_train is None else ds['train'].select(range(min(cfg.n_train, len(ds['train']))))
     train_dl = make_loader(_examples(tr), cfg.batch_size, shuffle=True, seed=cfg.seed)
     valid = ds['valid'].select(range(min(len(ds['valid']), max(4 * cfg.batch_size, 8))))
     valid_dl = make_loader(_examples(valid), cfg.batch_size, shuffle=False)
-    model = ByteLM(direction_config(cfg.direction, cfg.d_model, cfg.n_layers, cfg.d_state))
-    tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed,
-                     eval_every=cfg.eval_every or max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
-    learner = Learner(model, train_dl, _caption_loss, tc, valid_dl=valid_dl, cbs=progress_callbacks(bar=cfg.progress))
-    train_seconds = fit_task(learner, cfg, resume)
-    model.eval()
-    ev = evaluate_model(model, ds['test'], cfg.max_new_tokens, cfg.n_eval)
-    results = {'task': 'caption', 'dataset': cfg.dataset, 'direction': cfg.direction, 'params': count_params(model),
-               'steps': learner.step, 'train_seconds': train_seconds, 'final_train_loss': learner.history['train'][-1]['loss'],
-               'valid_loss': learner.history['valid'][-1]['loss'] if learner.history['valid'] else None,
-               'bleu4': ev['bleu4'], 'n_test': ev['n_examples'], 'attribute_accuracy': ev.get('attribute_accuracy'),
-               'samples': [{'hypothesis': h, 'references': r} for h, r in zip(ev['hypotheses'][:10], ev['references'][:10])],
-               'config': asdict(cfg)}
-    save_task_run('caption', cfg, model, results, f"caption [{cfg.direction}, {results['params']:,} params, {learner.step} steps, "
-                  f"{train_seconds:.0f} s]: BLEU-4 {ev['bleu4']:.1f} on {ev['n_examples']} {cfg.dataset} test captions", keep_out=('samples',))
-    results['history'] = learner.history
-    results['test'] = ev
-    return results
+    model = ByteLM(cfg.stack_config())
+    learner = cfg.learner(model, train_dl, _caption_loss, valid_dl)
+    def scores(model):
+        ev = evaluate_model(model, ds['test'], cfg.max_new_tokens, cfg.n_eval)
+        return {'dataset': cfg.dataset, 'direction': cfg.direction, 'bleu4': ev['bleu4'], 'n_test': ev['n_examples'],
+                'attribute_accuracy': ev.get('attribute_accuracy'), 'test': ev,
+                'samples': [{'hypothesis': h, 'references': r} for h, r in zip(ev['hypotheses'][:10], ev['references'][:10])]}
+    return fit_and_save('caption', cfg, learner, resume, scores, lambda r: f"caption [{cfg.direction}, {r['params']:,} params, "
+                        f"{r['steps']} steps, {r['train_seconds']:.0f} s]: BLEU-4 {r['bleu4']:.1f} on {r['n_test']} {cfg.dataset} "
+                        "test captions", keep_out=('samples',), not_saved=('test',))
 
 def _max_new(max_new_tokens, cfg) -> int:
     "`max_new_tokens`, or the run's own when None; checked before any captioning."

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
-from ..core import IN_TEST, full_or_test
 from ..models.bytelm import ByteLM
 from ..ssm.stack import DIRECTIONS, check_direction, direction_config
-from .runs import count_params, task_module, write_json, with_overrides, run_jobs
+from .runs import TestSize, count_params, task_module, write_json, with_overrides, run_jobs
+from .captioning import CaptionConfig
+from .othello import OthelloConfig
 
 # %% ../../nbs/06_evaluation/03_comparison.ipynb #35864dc8
 def params_of(direction: str, d_model: int, n_layers: int, d_state: int) -> int:
@@ -39,17 +40,16 @@ def matched_widths(d_model: int, n_layers: int, d_state: int, directions=DIRECTI
 TASK_METRICS = {'caption': ('bleu4', 'valid_loss'), 'othello': ('legal_move_rate', 'win_rate_random', 'valid_loss')}
 
 @dataclass
-class ComparisonConfig:
+class ComparisonConfig(TestSize):
     "The budget of the comparison: per task, a model size and a training budget shared by every direction and seed."
+    TEST_SIZE = dict(seeds=(0, 1), caption={**CaptionConfig.TEST_SIZE, 'steps': 3, 'batch_size': 4, 'n_eval': 4},
+                     othello={**OthelloConfig.TEST_SIZE, 'steps': 3, 'n_games': 2, 'n_eval_positions': 32, 'max_train_games': 10})
     tasks: tuple = ('caption', 'othello')
     directions: tuple = DIRECTIONS
-    seeds: tuple = full_or_test((0, 1, 2), (0, 1))
-    caption: dict = field(default_factory=lambda: full_or_test(
-        dict(d_model=48, n_layers=2, d_state=8, steps=150, batch_size=16, n_eval=150),
-        dict(d_model=16, n_layers=1, d_state=4, steps=3, batch_size=4, n_eval=4)))
-    othello: dict = field(default_factory=lambda: full_or_test(
-        dict(d_model=48, n_layers=2, d_state=8, steps=250, batch_size=32, n_games=100, n_eval_positions=2000),
-        dict(d_model=16, n_layers=1, d_state=4, steps=3, batch_size=8, n_games=2, n_eval_positions=32, max_train_games=10)))
+    seeds: tuple = (0, 1, 2)
+    caption: dict = field(default_factory=lambda: dict(d_model=48, n_layers=2, d_state=8, steps=150, batch_size=16, n_eval=150))
+    othello: dict = field(default_factory=lambda: dict(d_model=48, n_layers=2, d_state=8, steps=250, batch_size=32, n_games=100,
+                                                       n_eval_positions=2000))
     workers: int = 1
     out_dir: str = 'runs/comparison'
 
@@ -141,8 +141,8 @@ def verdict(rows: list, alpha: float = 0.05) -> str:
     return '\n'.join(lines)
 
 # %% ../../nbs/06_evaluation/03_comparison.ipynb #ae5b3433
-def main(**overrides):
-    "Run the comparison (default config, `workers=2`) and print the table and the verdict."
-    rows = run_comparison(**{'workers': 2, **overrides})
+def main(config: Optional[ComparisonConfig] = None, **overrides):
+    "Run the comparison (`config`, default `ComparisonConfig()`, with `workers=2`) and print the table and the verdict."
+    rows = run_comparison(config, **{'workers': 2, **overrides})
     print(format_table(summarize(rows))); print(verdict(rows))
     return rows

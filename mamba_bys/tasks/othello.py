@@ -13,27 +13,23 @@ __all__ = ['LEGAL_CODE', 'EMPTY_CODE', 'OWN_CODE', 'OPP_CODE', 'PREFIX_LEN', 'N_
            'generate', 'round_robin']
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #bcfbe357
-import json, os, time
 from functools import partial
-from dataclasses import dataclass, asdict
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Optional
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import IN_TEST, full_or_test, seed_everything
+from ..core import seed_everything
 from ..bytes import Special
-from ..othello import (BLACK, WHITE, EMPTY, PASS, Board, SearchPlayer, random_player, greedy_player, play_game, replay,
-                               square_name, square_index, show_board)
+from ..othello import (BLACK, WHITE, PASS, Board, random_player, greedy_player, play_game, replay,
+                               square_name, square_index)
 from ..ssm.mamba import MambaConfig
 from ..models.bytelm import ByteLM, check_ids
-from ..training.learner import Learner, TrainConfig
-from ..training.progress import progress_callbacks
 from ..data.loaders import collate
 from ..metrics import legal_move_rate, win_rate, alternate_colours
-from ..ssm.stack import DIRECTIONS, check_direction, direction_config
-from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides, write_json
+from .runs import StackTaskConfig, check_positive, fit_and_save, load_task_model, run_folder, say, with_overrides
+
 
 # %% ../../nbs/06_evaluation/02_othello.ipynb #8d1752fd
 LEGAL_CODE, EMPTY_CODE, OWN_CODE, OPP_CODE = 0, 1, 2, 3   # square byte = 64 * code + square
@@ -252,37 +248,30 @@ def match_result(model, opponent, n_games: int, seed: int = 0, mark_legal: bool 
 OPPONENTS = {'random': random_player, 'greedy': greedy_player}
 
 @dataclass
-class OthelloConfig(TaskConfig):
-    "An Othello move-model run. Defaults (rules given): about 6 minutes on one CPU core (seconds under IN_TEST)."
-    direction: str = 'bi_shared'     # 'uni' | 'bi_separate' | 'bi_shared'
-    d_model: int = full_or_test(64, 16)      # width of the model
-    n_layers: int = full_or_test(2, 1)       # Mamba layers
-    d_state: int = full_or_test(8, 4)        # SSM state size per channel
-    steps: int = full_or_test(2500, 4)       # optimiser steps
-    batch_size: int = full_or_test(64, 8)    # examples per step
-    lr: float = 4e-3                         # peak learning rate (AdamW, one-cycle)
-    weight_decay: float = 0.01               # AdamW weight decay (matrices only)
+class OthelloConfig(StackTaskConfig):
+    "An Othello move-model run. Defaults (rules given): about 6 minutes on one CPU core; `OthelloConfig.for_tests()`: seconds."
+    TEST_SIZE = dict(d_model=16, n_layers=1, d_state=4, steps=4, batch_size=8, rules_games=10, max_train_games=20,
+                     n_eval_positions=64, n_games=4)
+    d_state: int = 8                 # SSM state size per channel
+    steps: int = 2500                # optimiser steps
+    batch_size: int = 64             # examples per step
+    lr: float = 4e-3                 # peak learning rate (AdamW, one-cycle)
     games: str = 'strong'            # which games to imitate: 'strong' (search player) | 'random'
     augment: bool = True             # a random one of the 8 board symmetries per example
     mark_legal: bool = True          # rules given: legal squares marked in the prefix (False: rules learned)
     legal_weight: float = 0.0        # weight of the legal-set target in the loss (teaches the rules; see `move_loss`)
     legal_head: float = 0.0          # > 0: a `MoveModel`, whose legality head's loss has this weight (see `rules_loss`)
     legal_power: float = 4.0         # with a legality head, the agent's score: log p(move) + legal_power · log P(legal)
-    rules_games: int = full_or_test(2400, 10)   # with a legality head, random games whose positions teach it the rules too
-    max_train_games: Optional[int] = full_or_test(None, 20) # training games read (None: the whole split)
-    n_eval_positions: Optional[int] = full_or_test(4000, 64)  # held-out positions for the legal-move rate (None: all)
-    n_games: int = full_or_test(200, 4)                        # games against each opponent
-    eval_every: Optional[int] = None         # steps between validation losses (None: 4 times per run)
-    out_dir: str = 'runs/othello'            # the run folder: model.pt, results.json, last.pt while it runs
-    progress: bool = True                    # show a progress bar
+    rules_games: int = 2400          # with a legality head, random games whose positions teach it the rules too
+    max_train_games: Optional[int] = None   # training games read (None: the whole split)
+    n_eval_positions: Optional[int] = 4000  # held-out positions for the legal-move rate (None: all)
+    n_games: int = 200               # games against each opponent
+    out_dir: str = 'runs/othello'    # the run folder: model.pt, results.json, last.pt while it runs
 
     def __post_init__(self):
-        super().__post_init__()   # every field's type, the seed, the run folder's name
-        check_direction(self.direction)
+        super().__post_init__()   # every field's type, the seed, the run folder's name, the size and the budget
         if self.games not in ('strong', 'random'): raise ValueError(f"unknown games {self.games!r}; choose 'strong' or 'random'")
-        check_positive(self, ('d_model', 'n_layers', 'd_state', 'steps', 'batch_size', 'n_games', 'lr', 'n_eval_positions',
-                              'max_train_games', 'eval_every'), optional=('n_eval_positions', 'max_train_games', 'eval_every'))
-        if not self.weight_decay >= 0: raise ValueError(f"OthelloConfig.weight_decay must be >= 0, got {self.weight_decay!r}")
+        check_positive(self, ('n_games', 'n_eval_positions', 'max_train_games'), optional=('n_eval_positions', 'max_train_games'))
         if not 0 <= self.legal_weight <= 1: raise ValueError(f"OthelloConfig.legal_weight must be in [0, 1], got {self.legal_weight!r}")
         for k in ('legal_head', 'legal_power'):
             if not getattr(self, k) >= 0: raise ValueError(f"OthelloConfig.{k} must be >= 0, got {getattr(self, k)!r}")
@@ -344,7 +333,7 @@ def train(config: Optional[OthelloConfig] = None, resume: Optional[bool] = None,
     train_pos = Positions(gs[_split_name(cfg.games, 'train')], cfg.max_train_games, cfg.mark_legal)
     valid_pos = Positions(gs[_split_name(cfg.games, 'valid')], max(cfg.batch_size // 8, 4), cfg.mark_legal)
     train_ds = MoveDataset(train_pos, cfg.augment)
-    mambacfg = direction_config(cfg.direction, cfg.d_model, cfg.n_layers, cfg.d_state)
+    mambacfg = cfg.stack_config()
     if cfg.legal_head:   # two heads; random games' positions teach the rules only
         if cfg.rules_games: train_ds = torch.utils.data.ConcatDataset(
             [train_ds, MoveDataset(Positions(gs['train'], cfg.rules_games, mark_legal=False), cfg.augment, imitate=False)])
@@ -353,22 +342,14 @@ def train(config: Optional[OthelloConfig] = None, resume: Optional[bool] = None,
     train_dl = torch.utils.data.DataLoader(train_ds, batch_size=cfg.batch_size, shuffle=True, generator=g,
                                            collate_fn=collate_moves, drop_last=True)
     valid_dl = torch.utils.data.DataLoader(MoveDataset(valid_pos, augment=False), batch_size=256, collate_fn=collate_moves)
-    tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed,
-                     eval_every=cfg.eval_every or max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
-    learner = Learner(model, train_dl, loss_fn, tc, valid_dl=valid_dl, cbs=progress_callbacks(bar=cfg.progress))
-    train_seconds = fit_task(learner, cfg, resume)
-    model.eval()
-    ev = evaluate_model(model, 'test', cfg.n_eval_positions, cfg.n_games, cfg.seed, cfg.mark_legal)
-    results = {'task': 'othello', 'direction': cfg.direction, 'params': count_params(model), 'steps': learner.step,
-               'train_positions': len(train_pos), 'rules_positions': len(train_ds) - len(train_pos), 'train_seconds': train_seconds,
-               'final_train_loss': learner.history['train'][-1]['loss'],
-               'valid_loss': learner.history['valid'][-1]['loss'] if learner.history['valid'] else None,
-               'legal_move_rate': ev['legal_strong']['legal_move_rate'], 'win_rate_random': ev['vs_random']['win_rate'],
-               'win_rate_greedy': ev['vs_greedy']['win_rate'], 'test': ev, 'config': asdict(cfg)}
-    save_task_run('othello', cfg, model, results, f"othello [{cfg.direction}, {results['params']:,} params, {learner.step} steps, "
-                  f"{train_seconds:.0f} s]: {_summary(ev)}")
-    results['history'] = learner.history
-    return results
+    learner = cfg.learner(model, train_dl, loss_fn, valid_dl)
+    def scores(model):
+        ev = evaluate_model(model, 'test', cfg.n_eval_positions, cfg.n_games, cfg.seed, cfg.mark_legal)
+        return {'direction': cfg.direction, 'train_positions': len(train_pos), 'rules_positions': len(train_ds) - len(train_pos),
+                'legal_move_rate': ev['legal_strong']['legal_move_rate'], 'win_rate_random': ev['vs_random']['win_rate'],
+                'win_rate_greedy': ev['vs_greedy']['win_rate'], 'test': ev}
+    return fit_and_save('othello', cfg, learner, resume, scores, lambda r: f"othello [{cfg.direction}, {r['params']:,} params, "
+                        f"{r['steps']} steps, {r['train_seconds']:.0f} s]: {_summary(r['test'])}")
 
 def evaluate(checkpoint, split: str = 'test', n_positions: Optional[int] = None, n_games: Optional[int] = None, seed: int = 0) -> dict:
     "Legal-move rate and win rates of a saved move model on held-out games of `split`."

@@ -7,9 +7,9 @@ Docs: https://mamba-bys.github.io/mamba_bys/05_training/runs.html.md"""
 # %% auto #0
 __all__ = ['TASK_FORMAT', 'TASK_MODULES', 'TASK_CONFIGS', 'MODEL_CLASSES', 'RENAMED_CONFIGS', 'RUN_OPTIONS', 'type_matches',
            'check_fields', 'check_config', 'task_module', 'count_params', 'allowed_model', 'save_task_checkpoint',
-           'read_task_checkpoint', 'checkpoint_task', 'load_task_model', 'write_json', 'with_overrides', 'TaskConfig',
-           'check_positive', 'run_folder', 'TaskCheckpoint', 'fit_task', 'say', 'save_task_run', 'check_run',
-           'run_jobs']
+           'read_task_checkpoint', 'checkpoint_task', 'load_task_model', 'write_json', 'with_overrides', 'TestSize',
+           'TaskConfig', 'check_positive', 'run_folder', 'TaskCheckpoint', 'fit_task', 'say', 'save_task_run',
+           'check_run', 'TrainedTaskConfig', 'StackTaskConfig', 'fit_and_save', 'run_jobs']
 
 # %% ../../nbs/05_training/05_runs.ipynb #34edd0c5
 import importlib, json, math, os, sys, time, types, typing
@@ -19,6 +19,10 @@ from typing import Optional
 import numpy as np
 import torch
 from ..core import atomic_write_bytes, sha256_file, writable_dir
+from ..ssm.mamba import MambaConfig
+from ..ssm.stack import StackConfig, check_direction, direction_config
+from ..training.learner import Learner, TrainConfig
+from ..training.progress import progress_callbacks
 from ..training.callbacks import CheckpointCallback, save_checkpoint, load_checkpoint
 
 # %% ../../nbs/05_training/05_runs.ipynb #5e2096db
@@ -169,8 +173,17 @@ def with_overrides(config, cls, overrides: dict):
 # %% ../../nbs/05_training/05_runs.ipynb #14180c22
 RUN_OPTIONS = ('out_dir', 'checkpoint_every', 'progress')   # fields that say where a run is kept or how it is shown, not what it computes
 
+class TestSize:
+    "A config with a test-size preset: `TEST_SIZE` holds the settings of a run of seconds (what `nbdev-test` and `--quick` run)."
+    TEST_SIZE: typing.ClassVar[dict] = {}
+
+    @classmethod
+    def for_tests(cls, **overrides):
+        "This config at test size (seconds on a CPU), with `overrides` on top; the defaults stay the full-size run."
+        return cls(**{**cls.TEST_SIZE, **overrides})
+
 @dataclass
-class TaskConfig:
+class TaskConfig(TestSize):
     "What every task run has: a seed, a run folder, how often it saves where it is. Each task's config extends it."
     seed: int = 0                            # seeds the model, the data order and every random draw
     out_dir: str = 'runs/task'               # the run folder: model.pt, results.json, last.pt while it runs
@@ -255,6 +268,62 @@ def check_run(folder) -> dict:
         raise ValueError(f"{res_path} does not describe {ckpt} (a run stopped between saving the two?): evaluate the "
                          f"checkpoint again (`mamba-bys eval {folder}`) or train again")
     return res
+
+# %% ../../nbs/05_training/05_runs.ipynb #85da526b
+@dataclass
+class TrainedTaskConfig(TaskConfig):
+    "A task trained for a number of optimiser steps: the budget and the optimiser's settings, defaults from `TrainConfig`."
+    steps: int = 1000                                # optimiser steps
+    batch_size: int = 32                             # examples per step
+    lr: float = TrainConfig.lr                       # peak learning rate (AdamW, one-cycle)
+    weight_decay: float = TrainConfig.weight_decay   # AdamW weight decay (matrices only)
+    eval_every: Optional[int] = None                 # steps between validation losses (None: 4 times per run)
+    progress: bool = True                            # show a progress bar
+
+    def __post_init__(self):
+        super().__post_init__()
+        check_positive(self, ('steps', 'batch_size', 'lr', 'eval_every'), optional=('eval_every',))
+        if not self.weight_decay >= 0: raise ValueError(f"{type(self).__name__}.weight_decay must be >= 0, got {self.weight_decay!r}")
+
+    def train_config(self) -> TrainConfig:
+        "This run's `TrainConfig`: its steps, rate and seed; validation 4 times per run unless `eval_every` says otherwise."
+        return TrainConfig(lr=self.lr, weight_decay=self.weight_decay, max_steps=self.steps, seed=self.seed,
+                           eval_every=self.eval_every or max(self.steps // 4, 1), log_every=max(min(self.steps // 20, 25), 1))
+
+    def learner(self, model, train_dl, loss_fn, valid_dl=None, cbs=(), live_plot=None) -> Learner:
+        "A `Learner` of `model` with this run's `TrainConfig`, a progress bar when `progress`, and the task's `cbs`."
+        return Learner(model, train_dl, loss_fn, self.train_config(), valid_dl=valid_dl,
+                       cbs=progress_callbacks(bar=self.progress, live_plot=live_plot) + list(cbs))
+
+@dataclass
+class StackTaskConfig(TrainedTaskConfig):
+    "A task whose model is a byte Mamba stack reading `direction`: its size, defaults from `MambaConfig`."
+    direction: str = 'bi_shared'                     # 'uni' | 'bi_separate' | 'bi_shared'
+    d_model: int = 64                                # width of the model
+    n_layers: int = MambaConfig.n_layers             # Mamba layers
+    d_state: int = MambaConfig.d_state               # SSM state size per channel
+
+    def __post_init__(self):
+        super().__post_init__()
+        check_direction(self.direction)
+        check_positive(self, ('d_model', 'n_layers', 'd_state'))
+
+    def stack_config(self) -> StackConfig:
+        "The `StackConfig` of this run's model (`direction_config`)."
+        return direction_config(self.direction, self.d_model, self.n_layers, self.d_state)
+
+def fit_and_save(task: str, config: TaskConfig, learner: Learner, resume, evaluate, summary, keep_out=(), not_saved=()) -> dict:
+    """The tail of every task's `train()`: fit `learner` with a `TaskCheckpoint` of `config`, score its model with the task's
+    `evaluate(model) -> dict`, save `model.pt` and `results.json` (`save_task_run`: `keep_out` keys stay out of `model.pt`,
+    `not_saved` keys out of both) and print `summary(results)`. Returns the results and the training history."""
+    seconds = fit_task(learner, config, resume)
+    model, h = learner.model.eval(), learner.history
+    results = {'task': task, 'params': count_params(model), 'steps': learner.step, 'train_seconds': seconds,
+               'final_train_loss': h['train'][-1]['loss'] if h['train'] else None,
+               'valid_loss': h['valid'][-1]['loss'] if h['valid'] else None, **evaluate(model), 'config': asdict(config)}
+    save_task_run(task, config, model, {k: v for k, v in results.items() if k not in not_saved}, summary(results), keep_out)
+    return {**results, 'history': h}
+
 
 # %% ../../nbs/05_training/05_runs.ipynb #20281405
 def _package_function(path: str):

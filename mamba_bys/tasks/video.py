@@ -10,21 +10,20 @@ __all__ = ['SPLITS', 'VARIANTS', 'video_clips', 'score_frames', 'reconstruct', '
            'generate', 'run_variant', 'run_variants', 'variants_table']
 
 # %% ../../nbs/06_evaluation/04_video_task.ipynb #5618178d
-import functools, math, time
-from dataclasses import dataclass, asdict
+import functools, time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
-from ..core import IN_TEST, full_or_test, seed_everything
+from ..core import seed_everything
 from ..data.frames import load_frames, make_clips, PHOTOS_TRAIN, PHOTOS_VALID
 from ..models.gaad import frames_to_tensor
 from ..models.video import (VideoVAE, VideoVAEConfig, vae_loss, kl_weight, KL_SCHEDULES, PatchDiscriminator,
                                     discriminator_loss, generator_loss)
 from ..metrics import psnr, ssim
-from ..training.learner import Learner, TrainConfig, Callback
-from ..training.progress import progress_callbacks
-from .runs import TaskConfig, check_positive, count_params, fit_task, load_task_model, run_folder, save_task_run, say, with_overrides, write_json, run_jobs
+from ..training.learner import Callback
+from .runs import TrainedTaskConfig, check_positive, fit_and_save, load_task_model, run_folder, say, with_overrides, write_json, run_jobs
 
 # %% ../../nbs/06_evaluation/04_video_task.ipynb #640a3812
 SPLITS = ('train', 'valid', 'test')
@@ -129,38 +128,39 @@ class AdversarialTraining(Callback):
 
 # %% ../../nbs/06_evaluation/04_video_task.ipynb #6b328e40
 @dataclass
-class VideoConfig(TaskConfig):
-    "A video-reconstruction run. Defaults: 3 minutes on an idle CPU core, up to 3x that on a busy one (seconds under IN_TEST)."
+class VideoConfig(TrainedTaskConfig):
+    "A video-reconstruction run. Defaults: 3 minutes on an idle CPU core, up to 3x that on a busy one; `VideoConfig.for_tests()`: seconds."
+    TEST_SIZE = dict(d_model=8, hyperbolic_dims=(8, 4), boundary_points=(3, 2), render_channels=4, steps=4, batch_size=2,
+                     n_extra=4, disc_channels=8, n_eval=2)
     region_mode: str = 'gaad'          # 'gaad' | 'grid'
     stack: str = 'wubu'                # 'wubu' | 'euclidean'
     latent_dim: int = 8                # latent numbers per region
-    d_model: int = full_or_test(32, 8)       # width of the region tokens
-    hyperbolic_dims: tuple = full_or_test((32, 16, 8), (8, 4)) # dimension of each WuBu level
-    boundary_points: tuple = full_or_test((4, 3, 2), (3, 2)) # boundary points of each WuBu level
-    render_channels: int = full_or_test(16, 4) # channels of the decoder that paints regions back
-    steps: int = full_or_test(2000, 4)       # optimiser steps
-    batch_size: int = full_or_test(8, 2)     # examples per step
-    lr: float = 3e-3                         # peak learning rate (AdamW, one-cycle)
-    weight_decay: float = 0.0                # AdamW weight decay (matrices only)
+    d_model: int = 32                  # width of the region tokens
+    hyperbolic_dims: tuple = (32, 16, 8)   # dimension of each WuBu level
+    boundary_points: tuple = (4, 3, 2)     # boundary points of each WuBu level
+    render_channels: int = 16          # channels of the decoder that paints regions back
+    steps: int = 2000                  # optimiser steps
+    batch_size: int = 8                # examples per step
+    lr: float = 3e-3                   # peak learning rate (AdamW, one-cycle)
+    weight_decay: float = 0.0          # AdamW weight decay (matrices only)
     recon_sigma: float = 0.05          # the Gaussian decoder's noise level (sets the rate/distortion balance)
-    beta_max: float = 1.0                    # largest weight of the KL term
+    beta_max: float = 1.0              # largest weight of the KL term
     kl_schedule: str = 'linear'        # 'linear' | 'cyclic' | 'constant'
     kl_warmup: float = 0.3             # fraction of the run ('linear') or of each cycle's ramp ('cyclic' ramps over half a cycle)
-    kl_cycles: int = 4                       # cycles of the 'cyclic' KL schedule
-    n_extra: int = full_or_test(448, 4)   # extra training clips cut from the training photos
+    kl_cycles: int = 4                 # cycles of the 'cyclic' KL schedule
+    n_extra: int = 448                 # extra training clips cut from the training photos
     adversarial: bool = False          # patch discriminator on/off
-    adv_weight: float = 0.05                 # weight of the adversarial term
+    adv_weight: float = 0.05           # weight of the adversarial term
     adv_start: float = 0.5             # the adversarial term joins after this fraction of the run
-    disc_channels: int = full_or_test(32, 8) # width of the patch discriminator
-    n_eval: Optional[int] = full_or_test(None, 2)   # clips scored per split (None: all)
-    out_dir: str = 'runs/video'              # the run folder: model.pt, results.json, last.pt while it runs
-    progress: bool = True                    # show a progress bar
+    disc_channels: int = 32            # width of the patch discriminator
+    n_eval: Optional[int] = None       # clips scored per split (None: all)
+    out_dir: str = 'runs/video'        # the run folder: model.pt, results.json, last.pt while it runs
 
     def __post_init__(self):
-        super().__post_init__()   # every field's type, the seed, the run folder's name
-        check_positive(self, ('latent_dim', 'd_model', 'render_channels', 'steps', 'batch_size', 'kl_cycles', 'disc_channels',
-                              'lr', 'recon_sigma', 'n_eval'), optional=('n_eval',))
-        for k in ('weight_decay', 'beta_max', 'adv_weight'):
+        super().__post_init__()   # every field's type, the seed, the run folder's name, the budget
+        check_positive(self, ('latent_dim', 'd_model', 'render_channels', 'kl_cycles', 'disc_channels', 'recon_sigma', 'n_eval'),
+                       optional=('n_eval',))
+        for k in ('beta_max', 'adv_weight'):
             if not getattr(self, k) >= 0: raise ValueError(f"VideoConfig.{k} must be >= 0, got {getattr(self, k)!r}")
         for k in ('kl_warmup', 'adv_start'):
             if not 0 <= getattr(self, k) <= 1: raise ValueError(f"VideoConfig.{k} must be a fraction in [0, 1], got {getattr(self, k)!r}")
@@ -192,27 +192,20 @@ def train(config: Optional[VideoConfig] = None, resume: Optional[bool] = None, *
     train_dl = torch.utils.data.DataLoader(train_clips, batch_size=cfg.batch_size, shuffle=True, drop_last=True, generator=g)
     valid_dl = torch.utils.data.DataLoader(valid, batch_size=16)
     loss = VideoLoss(cfg.recon_sigma, beta_eval=cfg.beta_max)
-    cbs = progress_callbacks(bar=cfg.progress, live_plot=False) + [KLAnnealing(loss, cfg.kl_schedule, cfg.kl_warmup, cfg.kl_cycles, cfg.beta_max)]
+    cbs = [KLAnnealing(loss, cfg.kl_schedule, cfg.kl_warmup, cfg.kl_cycles, cfg.beta_max)]
     if cfg.adversarial: cbs.append(AdversarialTraining(loss, PatchDiscriminator(cfg.disc_channels), cfg.adv_weight, cfg.adv_start))
-    tc = TrainConfig(lr=cfg.lr, weight_decay=cfg.weight_decay, max_steps=cfg.steps, seed=cfg.seed,
-                     eval_every=max(cfg.steps // 4, 1), log_every=max(min(cfg.steps // 20, 25), 1))
-    learner = Learner(model, train_dl, loss, tc, valid_dl=valid_dl, cbs=cbs)
-    train_seconds = fit_task(learner, cfg, resume)
-    model.eval()
-    scores = {split: evaluate_model(model, video_clips(split, n=cfg.n_eval)) for split in ('valid', 'test')}
-    last = learner.history['train'][-1]
-    results = {'task': 'video', 'region_mode': cfg.region_mode, 'stack': cfg.stack, 'params': count_params(model),
-               'latent_per_frame': model.n_regions * cfg.latent_dim, 'n_regions': model.n_regions, 'n_train_clips': len(train_clips),
-               'steps': learner.step, 'train_seconds': train_seconds, 'final_train_loss': last['loss'],
-               'final_kl_per_frame': last['kl_per_frame'], 'valid_loss': learner.history['valid'][-1]['loss'],
-               'valid_psnr': scores['valid']['psnr'], 'valid_ssim': scores['valid']['ssim'],
-               'test_psnr': scores['test']['psnr'], 'test_ssim': scores['test']['ssim'], 'scores': scores,
-               'curvatures': model.stack.geometry() if cfg.stack == 'wubu' else None, 'config': asdict(cfg)}
-    save_task_run('video', cfg, model, results, f"video [{cfg.region_mode}+{cfg.stack}, {results['params']:,} params, {learner.step} steps, "
-                  f"{train_seconds:.0f} s]: PSNR {scores['valid']['psnr']:.2f} dB, SSIM {scores['valid']['ssim']:.3f} on "
-                  f"{scores['valid']['n_frames']} held-out valid frames (test {scores['test']['psnr']:.2f} dB / {scores['test']['ssim']:.3f})")
-    results['history'] = learner.history
-    return results
+    learner = cfg.learner(model, train_dl, loss, valid_dl, cbs, live_plot=False)
+    def scores(model):
+        s = {split: evaluate_model(model, video_clips(split, n=cfg.n_eval)) for split in ('valid', 'test')}
+        return {'region_mode': cfg.region_mode, 'stack': cfg.stack, 'latent_per_frame': model.n_regions * cfg.latent_dim,
+                'n_regions': model.n_regions, 'n_train_clips': len(train_clips),
+                'final_kl_per_frame': learner.history['train'][-1]['kl_per_frame'],
+                'valid_psnr': s['valid']['psnr'], 'valid_ssim': s['valid']['ssim'], 'test_psnr': s['test']['psnr'],
+                'test_ssim': s['test']['ssim'], 'scores': s, 'curvatures': model.stack.geometry() if cfg.stack == 'wubu' else None}
+    summary = lambda r: (f"video [{cfg.region_mode}+{cfg.stack}, {r['params']:,} params, {r['steps']} steps, {r['train_seconds']:.0f} s]: "
+                         f"PSNR {r['valid_psnr']:.2f} dB, SSIM {r['valid_ssim']:.3f} on {r['scores']['valid']['n_frames']} held-out "
+                         f"valid frames (test {r['test_psnr']:.2f} dB / {r['test_ssim']:.3f})")
+    return fit_and_save('video', cfg, learner, resume, scores, summary)
 
 def evaluate(checkpoint, split: str = 'valid', n: Optional[int] = None) -> dict:
     "PSNR/SSIM of a saved video VAE on `split` ('valid': the shipped held-out clips, 'test': 48 more clips of the held-out photos, 'train')."
