@@ -7,7 +7,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/02_mamba/performance.html.md"""
 # %% auto #0
 __all__ = ['GEN_OURS', 'GEN_REF', 'GEN_GPT', 'FWD_OURS', 'FWD_GPT', 'PARTS', 'COLUMNS', 'TARGETS', 'scan_impls', 'model_impls',
            'layer_impls', 'generation_models', 'machine_info', 'run_bench', 'format_table', 'bench_targets',
-           'profile_generation']
+           'ternary_bench', 'profile_generation']
 
 # %% ../nbs/02_mamba/05_performance.ipynb #0183a1e8
 import ctypes, gc, inspect, json, math, os, platform, subprocess, sys, time
@@ -364,6 +364,22 @@ def bench_targets(df: pd.DataFrame) -> pd.DataFrame:
     rows = [dict(target=k, wanted=f'{op} {v:g}', measured=got[k], reached=bool(got[k] >= v if op == '>=' else got[k] <= v))
             for k, (op, v) in TARGETS.items() if not math.isnan(got[k])]
     return pd.DataFrame(rows, columns=['target', 'wanted', 'measured', 'reached'])
+
+# %% ../nbs/02_mamba/05_performance.ipynb #20584c8a
+def ternary_bench(quick: bool = False) -> pd.DataFrame:
+    "Float32 against packed ternary weights (`nn.bitlinear.ternary_speed_table`) for a 2-layer `ByteLM` per width, in one run."
+    from mamba_bys.nn.bitlinear import ternary_speed_table
+    from mamba_bys.models.bytelm import ByteLM, generate
+    from mamba_bys.ssm.mamba import MambaConfig
+    prompt = torch.tensor(list(b'def '))
+    rows = ternary_speed_table((16, 32) if quick else (128, 512, 1024, 2048), n_layers=2, repeats=1 if quick else 5,
+                               new_bytes=4 if quick else 64, tokens=4 if quick else 64,
+                               make_model=lambda d: ByteLM(MambaConfig(d_model=d, n_layers=2)),
+                               generate=lambda m, n, fused: generate(m, prompt, n, greedy=True, fused=fused, stop_tokens=()))
+    df = pd.DataFrame(rows)
+    df.attrs['machine'] = machine_info()
+    return df
+
 
 # %% ../nbs/02_mamba/05_performance.ipynb #937e9dd7
 def _function_name(key) -> str:

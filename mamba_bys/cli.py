@@ -72,7 +72,7 @@ def _cmd_data(args):
     build_data(args.out, only, progress=True)
     return 0
 
-BENCH_PARTS = ('scan', 'model', 'bidirectional', 'generate')   # bench.PARTS, named here so parsing imports nothing
+BENCH_PARTS = ('scan', 'model', 'bidirectional', 'generate', 'ternary')   # bench.PARTS and Part 8's ternary table, named here so parsing imports nothing
 
 def bench_part(name: str) -> str:
     "`name` if it is a part of the benchmark (an argparse type: `nargs='*'` with `choices` fails on Python < 3.12)."
@@ -80,8 +80,14 @@ def bench_part(name: str) -> str:
     return name
 
 def _cmd_bench(args):
-    from mamba_bys.bench import run_bench, format_table, bench_targets
-    df = run_bench(parts=tuple(args.parts or ('scan', 'model', 'generate')), quick=args.quick)
+    from mamba_bys.bench import run_bench, format_table, bench_targets, ternary_bench
+    parts = tuple(args.parts or ('scan', 'model', 'generate'))
+    if 'ternary' in parts:   # its own table: bytes and speed of packed ternary weights against float32
+        tb = ternary_bench(args.quick)
+        print(f"Measured {tb.attrs['machine']}\n\n{tb.to_markdown(index=False, floatfmt='.3g')}\n")
+        parts = tuple(p for p in parts if p != 'ternary')
+        if not parts: return 0
+    df = run_bench(parts=parts, quick=args.quick)
     targets = bench_targets(df)
     print(format_table(df)); print(); print(targets)
     return bench_exit_code(targets, args.check)
