@@ -19,6 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .bytes import Special
+from .core import check_count, check_number
 
 # %% ../nbs/06_evaluation/00_metrics.ipynb #e134a157
 _RE_13A = [
@@ -135,7 +136,7 @@ def _check_corpus(hypotheses, references):
 def corpus_bleu(hypotheses, references, tokenize: str = '13a', smooth: str = 'exp', smooth_value=None,
                 lowercase: bool = False, max_order: int = 4, effective_order: bool = False) -> BleuScore:
     "Corpus BLEU (0..100) of `hypotheses` against `references` (one str or list of str per hypothesis); equals `sacrebleu.corpus_bleu`."
-    if not isinstance(max_order, int) or max_order < 1: raise ValueError(f"max_order must be a positive int, got {max_order!r}")
+    max_order = check_count('max_order', max_order)
     hypotheses, refs = _check_corpus(hypotheses, references)
     tok = lambda s: bleu_tokenize(s, tokenize, lowercase)
     sys_len = ref_len = 0
@@ -162,10 +163,7 @@ def _check_images(preds, target, data_range, min_side: int = 1):
         if not torch.isfinite(t).all(): raise ValueError(f"{name} contains NaN or inf")
     if preds.shape != target.shape: raise ValueError(f"preds and target must have the same shape, got {tuple(preds.shape)} and {tuple(target.shape)}")
     if preds.numel() == 0: raise ValueError(f"empty images: shape {tuple(preds.shape)}")
-    if isinstance(data_range, bool) or not isinstance(data_range, (int, float)):
-        raise TypeError(f"data_range must be a number (1.0 for images in [0, 1], 255.0 for bytes), got {type(data_range).__name__}")
-    data_range = float(data_range)
-    if not (math.isfinite(data_range) and data_range > 0): raise ValueError(f"data_range must be a finite number > 0, got {data_range}")
+    data_range = check_number('data_range', data_range, low=0, low_open=True, hint='1.0 for images in [0, 1], 255.0 for bytes')
     if preds.dim() == 3: preds, target = preds[None], target[None]
     if min(preds.shape[-2:]) < min_side:
         raise ValueError(f"images must be at least {min_side}x{min_side} pixels, got {tuple(preds.shape[-2:])}")
@@ -185,8 +183,7 @@ def psnr(preds, target, data_range: float, reduction: str = 'mean', max_db=None)
     mse = (preds - target).pow(2).flatten(1).mean(1)
     per_image = 10 * torch.log10(data_range ** 2 / mse)   # mse == 0 -> inf, on purpose
     if max_db is not None:
-        if not (isinstance(max_db, (int, float)) and max_db > 0): raise ValueError(f"max_db must be a positive number of dB or None, got {max_db!r}")
-        per_image = per_image.clamp(max=float(max_db))
+        per_image = per_image.clamp(max=check_number('max_db', max_db, low=0, low_open=True, hint='a cap in dB'))
     return _reduce(per_image, reduction)
 
 # %% ../nbs/06_evaluation/00_metrics.ipynb #4467c505
@@ -312,10 +309,9 @@ def legal_move_rate(moves, legal_sets, mask=None) -> float:
 # %% ../nbs/06_evaluation/00_metrics.ipynb #4ab4d99b
 def wilson_interval(successes, n: int, confidence: float = 0.95):
     "Wilson score interval (low, high) for a proportion of `successes` in `n` trials (successes may be fractional, e.g. half-won draws)."
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0: raise ValueError(f"n must be a positive int number of trials, got {n!r}")
-    if isinstance(successes, bool) or not isinstance(successes, (int, float, np.integer, np.floating)) or not 0 <= successes <= n:
-        raise ValueError(f"successes must be a number in 0..n={n}, got {successes!r}")
-    if not (isinstance(confidence, (int, float)) and 0 < confidence < 1): raise ValueError(f"confidence must be in (0, 1), e.g. 0.95, got {confidence!r}")
+    n = check_count('n', n, hint='the number of trials')
+    check_number('successes', successes, low=0, high=n)
+    check_number('confidence', confidence, low=0, high=1, low_open=True, high_open=True, hint='e.g. 0.95')
     z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
     p, z2 = successes / n, z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
@@ -330,7 +326,7 @@ _OUTCOME = {'win': 1, 'draw': 0, 'loss': -1, 1: 1, 0: 0, -1: -1}
 def alternate_colours(n_games: int, first: str = 'black') -> list:
     "The agent's colour in each of `n_games` games: `first`, the other, `first`, ..."
     if first not in ('black', 'white'): raise ValueError(f"first must be 'black' or 'white', got {first!r}")
-    if not isinstance(n_games, (int, np.integer)) or n_games < 0: raise ValueError(f"n_games must be an int >= 0, got {n_games!r}")
+    n_games = check_count('n_games', n_games, minimum=0)
     other = 'white' if first == 'black' else 'black'
     return [first if i % 2 == 0 else other for i in range(n_games)]
 

@@ -12,6 +12,7 @@ __all__ = ['BLACK', 'WHITE', 'EMPTY', 'PASS', 'DIRECTIONS', 'FULL', 'NOT_A', 'NO
 
 # %% ../nbs/01_data/02_othello.ipynb #df77b44d
 import numpy as np
+from .core import check_count, check_number
 
 # %% ../nbs/01_data/02_othello.ipynb #a6047d15
 BLACK, WHITE, EMPTY = 1, -1, 0
@@ -20,8 +21,7 @@ PASS = 64  # the move of a player who has no legal move
 def square_name(move: int) -> str:
     "Name of square `move` (0..63: 'a1'..'h8') or 'pass' for `PASS`."
     if move == PASS: return 'pass'
-    if not isinstance(move, (int, np.integer)) or isinstance(move, bool) or not 0 <= move < 64:
-        raise ValueError(f"a move is a square index 0..63 or PASS (64), got {move!r}")
+    move = check_count('move', move, minimum=0, maximum=63, hint='a move is a square index 0..63 or PASS (64)')
     return 'abcdefgh'[move % 8] + str(move // 8 + 1)
 
 def square_index(name: str) -> int:
@@ -239,8 +239,7 @@ def _byte_tables(weights: np.ndarray) -> list:
 class SearchPlayer:
     "Minimax (alpha-beta) to `depth` plies over an (8, 8) square-weight table `weights` (None: `SQUARE_WEIGHTS`); random ties; `epsilon`: chance of a random move."
     def __init__(self, depth: int = 2, weights: np.ndarray | None = None, epsilon: float = 0.0):
-        if not isinstance(depth, int) or depth < 1: raise ValueError(f"depth must be an int >= 1, got {depth!r}")
-        if not 0 <= epsilon <= 1: raise ValueError(f"epsilon must be in [0, 1], got {epsilon!r}")
+        check_count('depth', depth); check_number('epsilon', epsilon, low=0, high=1)
         w = SQUARE_WEIGHTS if weights is None else np.asarray(weights)
         if w.shape != (8, 8): raise ValueError(f"weights must be an (8, 8) table, got shape {w.shape}")
         self.depth, self.epsilon, self.tables = depth, epsilon, _byte_tables(w)
@@ -300,8 +299,7 @@ class Game:
 
 def _as_rng(seed):
     if isinstance(seed, np.random.Generator): return seed
-    if seed is None or isinstance(seed, (int, np.integer)) and not isinstance(seed, bool): return np.random.default_rng(seed)
-    raise TypeError(f"seed must be an int, None or a numpy Generator, got {type(seed).__name__}")
+    return np.random.default_rng(check_count('seed', seed, minimum=0, optional=True, hint='or pass a numpy Generator'))
 
 def play_game(black=random_player, white=random_player, seed=None, board: Board = None) -> Game:
     "Play `black` against `white` until neither can move; `seed`: int or numpy Generator for the players' randomness."
@@ -324,7 +322,7 @@ def replay(moves, board: Board = None) -> list:
 # %% ../nbs/01_data/02_othello.ipynb #e7f2685f
 def match(player, opponent, n_games: int = 100, seed: int = 0) -> dict:
     "Play `n_games` (half as black, half as white); wins/draws/losses of `player` and its win rate (draws count half)."
-    if not isinstance(n_games, int) or n_games < 1: raise ValueError(f"n_games must be a positive int, got {n_games!r}")
+    n_games = check_count('n_games', n_games)
     rng, res = _as_rng(seed), {'wins': 0, 'draws': 0, 'losses': 0}
     for i in range(n_games):
         as_black = i % 2 == 0

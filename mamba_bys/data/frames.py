@@ -11,7 +11,7 @@ __all__ = ['PHOTOS_TRAIN', 'PHOTOS_VALID', 'IMAGE_SUFFIXES', 'VIDEO_SUFFIXES', '
 
 # %% ../../nbs/01_data/04_frames.ipynb #ad69daea
 from pathlib import Path
-from ..core import save_npy, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
+from ..core import check_count, save_npy, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
 import json
 import numpy as np
 from ..bytes import as_rgb_uint8
@@ -47,7 +47,7 @@ def render_window(image: np.ndarray, cy: float, cx: float, side: float, size: in
     from skimage.filters import gaussian
     img = as_image(image)
     h, w = img.shape[:2]
-    if not (isinstance(size, (int, np.integer)) and size > 0): raise ValueError(f"size must be a positive int, got {size!r}")
+    size = check_count('size', size)
     if not 0 < side <= min(h, w): raise ValueError(f"window side must be in (0, {min(h, w)}] for an image of shape {img.shape[:2]}, got {side}")
     if not (side / 2 - 1e-9 <= cy <= h - side / 2 + 1e-9 and side / 2 - 1e-9 <= cx <= w - side / 2 + 1e-9):
         raise ValueError(f"window centre ({cy:.1f}, {cx:.1f}) with side {side:.1f} leaves the image of shape {img.shape[:2]}")
@@ -71,8 +71,7 @@ def render_window(image: np.ndarray, cy: float, cx: float, side: float, size: in
 
 # %% ../../nbs/01_data/04_frames.ipynb #9f3a040c
 def _check_clip_args(n_frames, size):
-    if not (isinstance(n_frames, (int, np.integer)) and n_frames >= 1): raise ValueError(f"n_frames must be a positive int, got {n_frames!r}")
-    if not (isinstance(size, (int, np.integer)) and size >= 1): raise ValueError(f"size must be a positive int, got {size!r}")
+    check_count('n_frames', n_frames); check_count('size', size)
 
 def _check_rel(name, p):
     p = tuple(float(v) for v in p)
@@ -170,7 +169,7 @@ def load_clip(path, n_frames: int = None, size: int = None) -> np.ndarray:
     else:
         raise ValueError(f"cannot read {path.name}: pass a folder of images, a .gif, or a video ({', '.join(VIDEO_SUFFIXES)})")
     if n_frames is not None:
-        if not (isinstance(n_frames, int) and n_frames >= 1): raise ValueError(f"n_frames must be a positive int, got {n_frames!r}")
+        n_frames = check_count('n_frames', n_frames)
         frames, names = frames[:n_frames], names[:n_frames]
     if size is not None:
         _check_clip_args(1, size)

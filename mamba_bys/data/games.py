@@ -9,7 +9,7 @@ __all__ = ['KINDS', 'SPLITS', 'FILES', 'encode_game', 'decode_game', 'generate_g
 
 # %% ../../nbs/01_data/03_games.ipynb #21cb65cf
 from pathlib import Path
-from ..core import save_npy, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
+from ..core import check_count, save_npy, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
 import json
 import numpy as np
 import torch
@@ -50,7 +50,7 @@ def _player(kind: str):
 
 def generate_games(n: int, kind: str = 'random', seed: int = 0) -> list:
     "`n` games (`Game`) of `kind` 'random' or 'strong', reproducible from `seed`."
-    if not isinstance(n, (int, np.integer)) or n < 0: raise ValueError(f"n must be a non-negative int, got {n!r}")
+    n, seed = check_count('n', n, minimum=0), check_count('seed', seed, minimum=0)
     player = _player(kind)
     seqs = np.random.SeedSequence([seed, KINDS.index(kind)]).spawn(n)
     return [play_game(player, player, np.random.default_rng(s)) for s in seqs]

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Sampler
 from ..bytes import Special, VOCAB_SIZE, encode_image_caption, palette_image
+from ..core import check_count
 
 # %% ../../nbs/01_data/06_loaders.ipynb #64a16802
 _INT_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
@@ -36,9 +37,8 @@ def check_example(example, i: int = 0):
     if bool((ids == Special.PAD).any()):
         raise ValueError(f"example {i}: ids contain PAD ({int(Special.PAD)}), which is reserved for padding")
     p = example.get('prefix_len', 0)
-    if isinstance(p, torch.Tensor) and p.dim() == 0 and p.dtype in _INT_DTYPES: p = int(p)
-    if not isinstance(p, (int, np.integer)) or isinstance(p, bool):
-        raise TypeError(f"example {i}: 'prefix_len' must be an int, got {type(p).__name__}")
+    if isinstance(p, torch.Tensor) and p.dim() != 0: raise TypeError(f"example {i}: 'prefix_len' must be an int, got a tensor of shape {tuple(p.shape)}")
+    p = check_count(f"example {i}: 'prefix_len'", p, minimum=None)
     if not 0 <= p <= len(ids): raise ValueError(f"example {i}: prefix_len={p} must be between 0 and its length {len(ids)}")
     return ids, int(p)
 
@@ -68,20 +68,15 @@ def collate(examples) -> dict:
     return dict(ids=ids, mask=mask, prefix_len=torch.tensor([c[1] for c in checked], dtype=torch.long))
 
 # %% ../../nbs/01_data/06_loaders.ipynb #a1ecebca
-def _check_positive_int(name, v):
-    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-        raise ValueError(f"{name} must be a positive int, got {v!r}")
-
 class BucketBatchSampler(Sampler):
     "Batches of indices into `lengths`: shuffled by `seed` and the epoch; with `bucket`, grouped by similar length."
     def __init__(self, lengths, batch_size: int, shuffle: bool = True, bucket: bool = True, seed: int = 0,
                  drop_last: bool = False, pool_batches: int = 50):
         self.lengths = np.asarray(lengths, dtype=np.int64)
         if self.lengths.ndim != 1 or len(self.lengths) == 0: raise ValueError("lengths must be a non-empty 1-D list of ints")
-        _check_positive_int('batch_size', batch_size); _check_positive_int('pool_batches', pool_batches)
-        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0: raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-        self.batch_size, self.shuffle, self.bucket, self.seed = int(batch_size), shuffle, bucket, int(seed)
-        self.drop_last, self.pool = drop_last, int(pool_batches) * int(batch_size)
+        batch_size, pool_batches, seed = check_count('batch_size', batch_size), check_count('pool_batches', pool_batches), check_count('seed', seed, minimum=0)
+        self.batch_size, self.shuffle, self.bucket, self.seed = batch_size, shuffle, bucket, seed
+        self.drop_last, self.pool = drop_last, pool_batches * batch_size
         self.epoch = 0
 
     def set_epoch(self, epoch: int): self.epoch = int(epoch)
@@ -143,11 +138,8 @@ def chunk_examples(ids, length: int, stride: int = None) -> list:
     if not isinstance(ids, torch.Tensor) or ids.dim() != 1 or ids.dtype not in _INT_DTYPES:
         raise TypeError(f"ids must be a 1-D integer tensor, got {type(ids).__name__} {getattr(ids, 'dtype', '')} {tuple(getattr(ids, 'shape', ()))}")
     if len(ids) < 2: raise ValueError(f"a stream needs at least 2 ids to predict anything, got {len(ids)}")
-    if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 2:
-        raise ValueError(f"length must be an int >= 2, got {length!r}")
-    stride = length - 1 if stride is None else stride
-    if not isinstance(stride, (int, np.integer)) or isinstance(stride, bool) or not 1 <= stride <= length:
-        raise ValueError(f"stride must be an int in 1..length ({length}), got {stride!r}; a larger stride would skip ids")
+    length = check_count('length', length, minimum=2)
+    stride = length - 1 if stride is None else check_count('stride', stride, maximum=length, hint='a larger stride than length would skip ids')
     ids, n, out = ids.long(), len(ids), []
     for start in range(0, n, stride):
         out.append(dict(ids=ids[start:start + length].clone(), prefix_len=0))

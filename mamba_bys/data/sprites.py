@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
-from ..core import data_dir, writable_dir
+from ..core import check_count, data_dir, writable_dir
 from ..bytes import NES_PALETTE, palette_image, quantize
 
 # %% ../../nbs/01_data/01_sprites.ipynb #f0d10527
@@ -244,9 +244,8 @@ def _split_dataset(rows: list, split: str) -> datasets.Dataset:
 
 def generate_sprites(n_train: int = 3000, n_valid: int = 300, n_test: int = 300, seed: int = 0) -> dict:
     "Rows of each split: {split: [example, ...]}, deterministic in `seed`, with no image repeated across or within splits."
-    for name, n in (('n_train', n_train), ('n_valid', n_valid), ('n_test', n_test)):
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1: raise ValueError(f"{name} must be a positive int, got {n!r}")
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0: raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    n_train, n_valid, n_test = (check_count(name, n) for name, n in (('n_train', n_train), ('n_valid', n_valid), ('n_test', n_test)))
+    seed = check_count('seed', seed, minimum=0)
     seen, out = set(), {}
     for code, (split, n) in enumerate(zip(SPLITS, (n_train, n_valid, n_test))):
         rows, i = [], 0

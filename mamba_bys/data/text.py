@@ -9,7 +9,7 @@ __all__ = ['stdlib_dir', 'list_text_files', 'text_corpus', 'split_of', 'build_te
 
 # %% ../../nbs/01_data/05_text.ipynb #9e69c077
 from pathlib import Path
-from ..core import atomic_write_bytes, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
+from ..core import check_count, atomic_write_bytes, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
 import hashlib, json, os, platform, sysconfig
 import numpy as np
 
@@ -70,8 +70,7 @@ def _select(sizes: dict, budget: int, seed: int) -> list:
 def build_text(out_dir, max_bytes: int = 4_000_000, valid_bytes: int = None, source=None, seed: int = 0,
                valid_frac: float = 0.1, max_file_bytes: int = 64_000) -> Path:
     "Write `out_dir/text/` (train.bin, valid.bin, manifest.json) from `source` (default: the Python stdlib), split by file."
-    for name, v in (('max_bytes', max_bytes), ('valid_bytes', valid_bytes)):
-        if v is not None and (not isinstance(v, (int, np.integer)) or v <= 0): raise ValueError(f"{name} must be a positive int, got {v!r}")
+    max_bytes, valid_bytes = check_count('max_bytes', max_bytes), check_count('valid_bytes', valid_bytes, optional=True, hint='None: max_bytes // 8')
     valid_bytes = max_bytes // 8 if valid_bytes is None else valid_bytes
     out = writable_dir(Path(out_dir) / 'text', "pass a folder you can write to: `mamba-bys data build --out FOLDER` (or build_text(FOLDER))")
     if isinstance(source, dict):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from ..core import check_count
 from .poincare import dist, project
 
 # %% ../../nbs/03_wubu/03_hierarchies.ipynb #794fba31
@@ -70,7 +71,7 @@ def train_embedding(h: Hierarchy, dim: int = 5, geometry: str = 'poincare', c: f
                     lr: float = 0.05, batch_size: int = 1024, n_neg: int = 20, seed: int = 0) -> Tensor:
     "Embed the closure of `h` (Nickel & Kiela loss, Adam / Riemannian Adam); returns the (N, dim) embedding."
     if geometry not in ('poincare', 'euclidean'): raise ValueError(f"geometry must be 'poincare' or 'euclidean', got {geometry!r}")
-    if not isinstance(dim, int) or dim < 1: raise ValueError(f"dim must be a positive int, got {dim!r}")
+    dim = check_count('dim', dim)
     g = torch.Generator().manual_seed(seed)
     n, related = len(h), h.related()
     pairs = h.closure_pairs(); pairs = torch.cat([pairs, pairs.flip(1)])      # the relation, both ways

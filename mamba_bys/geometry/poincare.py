@@ -7,7 +7,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/03_wubu/poincare.html.md"""
 # %% auto #0
 __all__ = ['MIN_NORM', 'BALL_EPS', 'ARTANH_EPS', 'positive_range', 'as_positive', 'safe_norm', 'artanh', 'ball_radius', 'project',
            'lambda_x', 'mobius_add', 'mobius_sub', 'mobius_scalar_mul', 'mobius_matvec', 'expmap0', 'logmap0', 'expmap',
-           'logmap', 'dist', 'dist0', 'gyromidpoint']
+           'logmap', 'dist', 'dist0', 'gyromidpoint', 'Ball']
 
 # %% ../../nbs/03_wubu/00_poincare.ipynb #b411bab9
 import math
@@ -138,26 +138,35 @@ def mobius_matvec(m: Tensor, x: Tensor, c=1.0) -> Tensor:
     return _project(torch.tanh(mxn / xn * artanh(sc * xn)) * mx / (mxn * sc), c)
 
 # %% ../../nbs/03_wubu/00_poincare.ipynb #26ed5263
-def _scaled(v: Tensor, s) -> Tensor:
-    "s·v with infinities (of v, or of the product) turned into huge finite entries, so gradients stay finite too."
-    return _finite(_finite(v) * as_positive(s, v, 's'))
+def _scaled(v: Tensor, s: Tensor) -> Tensor:
+    "s·v (s checked) with infinities (of v, or of the product) turned into huge finite entries, so gradients stay finite too."
+    return _finite(_finite(v) * s)
 
-def expmap0(v: Tensor, c=1.0, s=1.0) -> Tensor:
-    "exp₀(s·v): the point reached from the origin with tangent vector `v` scaled by `s` (an infinite v reaches the projection radius)."
-    c = as_positive(c, _check_vec(v, 'v'), 'c'); v = _scaled(v, s); sc = c.sqrt()
+def _expmap0(v: Tensor, c: Tensor, s: Tensor) -> Tensor:
+    "`expmap0` for a checked c and s."
+    v = _scaled(v, s); sc = c.sqrt()
     n = safe_norm(v)
     return _project(torch.tanh(sc * n) / sc * (v / n), c)   # not v/(sc·n): sc·n may overflow, v/n never does
 
+def expmap0(v: Tensor, c=1.0, s=1.0) -> Tensor:
+    "exp₀(s·v): the point reached from the origin with tangent vector `v` scaled by `s` (an infinite v reaches the projection radius)."
+    c = as_positive(c, _check_vec(v, 'v'), 'c')
+    return _expmap0(v, c, as_positive(s, v, 's'))
+
+def _logmap0(y: Tensor, c: Tensor, s: Tensor) -> Tensor:
+    "`logmap0` for a point already in the ball and a checked c and s."
+    sc = c.sqrt(); n = safe_norm(y)
+    return artanh(sc * n) * y / (sc * n) / s
+
 def logmap0(y: Tensor, c=1.0, s=1.0) -> Tensor:
     "log₀(y)/s: the tangent vector at the origin (in units of the scale `s`) that reaches `y`."
-    c = as_positive(c, _check_vec(y, 'y'), 'c'); y = _project(y, c); sc = c.sqrt()
-    n = safe_norm(y)
-    return artanh(sc * n) * y / (sc * n) / as_positive(s, y, 's')
+    c = as_positive(c, _check_vec(y, 'y'), 'c')
+    return _logmap0(_project(y, c), c, as_positive(s, y, 's'))
 
 def expmap(x: Tensor, v: Tensor, c=1.0, s=1.0) -> Tensor:
     "exp_x(s·v): follow the geodesic from `x` with initial velocity s·v."
     c = as_positive(c, _check_vec(x), 'c'); _check_vec(v, 'v'); x = _project(x, c); sc = c.sqrt()
-    v = _scaled(v, s); n = safe_norm(v)
+    v = _scaled(v, as_positive(s, v, 's')); n = safe_norm(v)
     step = torch.tanh(sc * _lambda(x, c) * n / 2) / sc * (v / n)
     return _mobius_add(x, _project(step, c), c)
 
@@ -170,8 +179,12 @@ def logmap(x: Tensor, y: Tensor, c=1.0, s=1.0) -> Tensor:
 # %% ../../nbs/03_wubu/00_poincare.ipynb #dccc524d
 def dist(x: Tensor, y: Tensor, c=1.0, keepdim: bool = False) -> Tensor:
     "Geodesic distance between `x` and `y` in the ball of curvature −c."
-    c = as_positive(c, _check_vec(x), 'c'); _check_vec(y, 'y'); sc = c.sqrt()
-    x, y = _project(x, c), _project(y, c)
+    c = as_positive(c, _check_vec(x), 'c'); _check_vec(y, 'y')
+    return _dist(_project(x, c), _project(y, c), c, keepdim)
+
+def _dist(x: Tensor, y: Tensor, c: Tensor, keepdim: bool = False) -> Tensor:
+    "`dist` for points already in the ball and a checked c."
+    sc = c.sqrt()
     # Equal to 2/√c·artanh(√c‖(−x)⊕y‖), but the Möbius sum cancels catastrophically near the boundary
     # (hypothesis found 4e-8 asymmetry there). sinh(√c·d/2) = √c‖x−y‖ / √((1−c‖x‖²)(1−c‖y‖²)) is
     # symmetric to the last bit and stays accurate for near and far points alike.
@@ -189,9 +202,28 @@ def gyromidpoint(xs: Tensor, c=1.0, weights: Tensor | None = None, dim: int = -2
     "Weighted gyro-midpoint of the points `xs` along `dim` (weights ≥ 0, default uniform)."
     c = as_positive(c, _check_vec(xs, 'xs'), 'c'); xs = _project(xs, c)
     if dim % xs.dim() == xs.dim() - 1: raise ValueError("dim must index the points, not the coordinates (the last dim)")
+    return _gyromidpoint(xs, c, weights, dim, keepdim)
+
+def _gyromidpoint(xs: Tensor, c: Tensor, weights: Tensor | None = None, dim: int = -2, keepdim: bool = False) -> Tensor:
+    "`gyromidpoint` of points already in the ball (along `dim`, not the last one) and a checked c."
     lam = _lambda(xs, c)
     w = torch.ones_like(lam) if weights is None else weights.to(xs.dtype).unsqueeze(-1)
     num = (w * lam * xs).sum(dim, keepdim=True)
     den = (w * (lam - 1)).sum(dim, keepdim=True).clamp_min(MIN_NORM)
     m = _scalar_mul(0.5, _project(num / den, c), c)
     return m if keepdim else m.squeeze(dim)
+
+# %% ../../nbs/03_wubu/00_poincare.ipynb #9955f3d2
+class Ball:
+    """The Poincaré ball of curvature −c with scale s, for code that owns c and s (tensors it keeps positive, like a
+    WuBu level's `min_value + softplus(raw)`): `expmap0`, `logmap0`, `mobius_add`, `dist` and `gyromidpoint` without
+    the checks the functions make where a user's input enters. Point arguments must already lie in the ball (outputs
+    of these maps); they are not projected again."""
+    def __init__(self, c: Tensor, s: Tensor | float = 1.0): self.c, self.s = c, s
+    def expmap0(self, v: Tensor) -> Tensor: return _expmap0(v, self.c, self.s)
+    def logmap0(self, y: Tensor) -> Tensor: return _logmap0(y, self.c, self.s)
+    def mobius_add(self, x: Tensor, y: Tensor) -> Tensor: return _mobius_add(x, y, self.c)
+    def dist(self, x: Tensor, y: Tensor, keepdim: bool = False) -> Tensor: return _dist(x, y, self.c, keepdim)
+    def gyromidpoint(self, xs: Tensor, weights: Tensor | None = None, dim: int = -2, keepdim: bool = False) -> Tensor:
+        return _gyromidpoint(xs, self.c, weights, dim, keepdim)
+    def __repr__(self): return f"Ball(c={self.c}, s={self.s})"

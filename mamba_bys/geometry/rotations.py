@@ -12,6 +12,7 @@ __all__ = ['skew_from_params', 'so_n_exp', 'cayley', 'SORotation', 'quat_mul', '
 import math
 import torch
 from torch import nn, Tensor
+from ..core import check_count
 
 # %% ../../nbs/03_wubu/01_rotations.ipynb #08b7a8c8
 def skew_from_params(params: Tensor, n: int) -> Tensor:
@@ -42,7 +43,7 @@ class SORotation(nn.Module):
     "A learnable rotation of R^dim: R = exp(A) (`method='exp'`) or the Cayley map (`method='cayley'`) of a skew A."
     def __init__(self, dim: int, method: str = 'exp'):
         super().__init__()
-        if not isinstance(dim, int) or dim < 1: raise ValueError(f"dim must be a positive int, got {dim!r}")
+        dim = check_count('dim', dim)
         if method not in ('exp', 'cayley'): raise ValueError(f"method must be 'exp' or 'cayley', got {method!r}")
         self.dim, self.method = dim, method
         self.params = nn.Parameter(torch.zeros(dim * (dim - 1) // 2))
@@ -95,7 +96,7 @@ class QuaternionRotation(nn.Module):
     "A learnable rotation of R^dim (dim a multiple of 4): v ↦ p v q per block of 4, p and q unit quaternions."
     def __init__(self, dim: int):
         super().__init__()
-        if not isinstance(dim, int) or dim < 4 or dim % 4:
+        if check_count('dim', dim) % 4:
             raise ValueError(f"quaternion rotations need a dimension that is a multiple of 4, got {dim!r}; use SORotation for other sizes")
         self.dim, self.blocks = dim, dim // 4
         ident = torch.zeros(self.blocks, 4); ident[:, 0] = 1

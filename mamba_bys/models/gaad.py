@@ -15,14 +15,16 @@ from typing import NamedTuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..geometry.golden import golden_subdivide, phi_spiral_patches, PHI, as_count, check_frame
+from ..core import check_count, check_flag, check_number
+from ..geometry.golden import golden_subdivide, phi_spiral_patches, PHI, check_frame
 
 # %% ../../nbs/04_gaad/01_regions.ipynb #00e37f14
 def _pair(name, v):
-    v = (v, v) if isinstance(v, int) and not isinstance(v, bool) else tuple(v) if isinstance(v, (tuple, list)) else None
-    if v is None or len(v) != 2 or not all(isinstance(i, int) and not isinstance(i, bool) and i >= 1 for i in v):
-        raise ValueError(f"{name} must be a positive int or a pair of positive ints (height, width)")
-    return v
+    if not isinstance(v, (tuple, list)):
+        v = check_count(name, v, hint='or a pair of them (height, width)')
+        return v, v
+    if len(v) != 2: raise ValueError(f"{name} must be a positive int or a pair of them (height, width), got {v!r}")
+    return tuple(check_count(f"{name}[{i}]", x) for i, x in enumerate(v))
 
 def check_roi_inputs(features, boxes, output_size, spatial_scale: float = 1.0, sampling_ratio: int = 2):
     "Validate RoIAlign inputs; return (boxes as (K, 5) in the features' dtype, (oh, ow))."
@@ -31,10 +33,8 @@ def check_roi_inputs(features, boxes, output_size, spatial_scale: float = 1.0, s
     if features.dim() != 4 or 0 in features.shape:
         raise ValueError(f"features must be a non-empty (B, C, H, W) tensor, got shape {tuple(features.shape)}")
     oh, ow = _pair('output_size', output_size)
-    if isinstance(sampling_ratio, bool) or not isinstance(sampling_ratio, int) or sampling_ratio < 0:
-        raise ValueError(f"sampling_ratio must be an int >= 0 (0 = adaptive), got {sampling_ratio!r}")
-    if isinstance(spatial_scale, bool) or not isinstance(spatial_scale, (int, float)) or not 0 < spatial_scale < math.inf:
-        raise ValueError(f"spatial_scale must be a positive number, got {spatial_scale!r}")
+    check_count('sampling_ratio', sampling_ratio, minimum=0, hint='0 = adaptive')
+    check_number('spatial_scale', spatial_scale, low=0, low_open=True)
     B, _, H, W = features.shape
     if isinstance(boxes, (list, tuple)):
         if len(boxes) != B: raise ValueError(f"a list of boxes needs one (K_i, 4) tensor per image: got {len(boxes)} for a batch of {B}")
@@ -122,7 +122,11 @@ def pool_regions(features, boxes, output_size, spatial_scale: float = 1.0, sampl
     if isinstance(features, torch.Tensor) and features.dim() == 4 and features.shape[0] > 0:  # validate on the first image
         check_roi_inputs(features[:1], [boxes], output_size, spatial_scale, sampling_ratio)
     else: check_roi_inputs(features, [boxes], output_size, spatial_scale, sampling_ratio)
-    (oh, ow), (H, W) = _pair('output_size', output_size), features.shape[-2:]
+    return _pool(features, boxes, _pair('output_size', output_size), spatial_scale, sampling_ratio)
+
+def _pool(features, boxes, output_size: tuple, spatial_scale: float, sampling_ratio: int):
+    "`pool_regions` for checked inputs and an (oh, ow) `output_size`."
+    (oh, ow), (H, W) = output_size, features.shape[-2:]
     b = boxes.to(features.dtype) * spatial_scale
     Ay = _axis_weights(b[:, 1], b[:, 3], oh, H, sampling_ratio)                  # (K, oh, H)
     Ax = _axis_weights(b[:, 0], b[:, 2], ow, W, sampling_ratio)                  # (K, ow, W)
@@ -143,7 +147,7 @@ def roi_align(features, boxes, output_size, spatial_scale: float = 1.0, sampling
 def grid_regions(W: int, H: int, n: int) -> torch.Tensor:
     "Boxes (n, 4) int64 of a near-uniform grid of n cells tiling a W×H frame (row-major; rows differ by at most one cell)."
     W, H = check_frame(W, H)
-    n = as_count('n', n, 1)
+    n = check_count('n', n)
     if n > W * H: raise ValueError(f"cannot cut a {W}x{H} frame into n={n} non-empty regions; n must be <= {W * H}")
     rows = max(min(round(math.sqrt(n * H / W)), H, n), 1)  # near-square cells
     rows = min(max(rows, -(-n // W)), n)                      # enough rows that no row needs more than W cells
@@ -174,12 +178,10 @@ class GaadConfig:
 
     def __post_init__(self):
         for k in ('d_model', 'max_depth', 'min_size', 'stem_channels', 'patch', 'pool_size', 'sampling_ratio'):
-            v, lo = getattr(self, k), 0 if k in ('max_depth', 'sampling_ratio') else 1
-            if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-                raise ValueError(f"GaadConfig.{k} must be an int >= {lo}, got {v!r}")
+            setattr(self, k, check_count(f"GaadConfig.{k}", getattr(self, k), minimum=0 if k in ('max_depth', 'sampling_ratio') else 1))
         if self.region_mode not in REGION_MODES: raise ValueError(f"GaadConfig.region_mode must be one of {REGION_MODES}, got {self.region_mode!r}")
         if self.cut not in ('phi', 'square'): raise ValueError(f"GaadConfig.cut must be 'phi' or 'square', got {self.cut!r}")
-        if not isinstance(self.motion, bool): raise ValueError(f"GaadConfig.motion must be True or False, got {self.motion!r}")
+        check_flag('GaadConfig.motion', self.motion)
 
 def region_boxes(W: int, H: int, config: GaadConfig) -> torch.Tensor:
     "The (n, 4) int64 regions of a W×H frame for `config.region_mode`; 'grid' and 'spiral' use the GAAD count."
@@ -256,8 +258,8 @@ class GaadEncoder(nn.Module):
         p = self.config.patch
         x = F.pad(x, (0, -W % p, 0, -H % p), mode='replicate')       # whole patches; boxes still fit in [0, W] x [0, H]
         feats = self.stem(x)
-        pooled = pool_regions(feats, boxes, self.config.pool_size, spatial_scale=1 / p,
-                              sampling_ratio=self.config.sampling_ratio)   # (B*T, n, C, ps, ps); checks the boxes
+        ps = self.config.pool_size   # the boxes are the config's regions or were checked above: not again on every call
+        pooled = _pool(feats, boxes, (ps, ps), 1 / p, self.config.sampling_ratio)   # (B*T, n, C, ps, ps)
         n = pooled.shape[1]
         pooled = pooled.reshape(B, T, n, -1)
         app = self.appearance(pooled)

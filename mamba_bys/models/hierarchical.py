@@ -18,6 +18,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..bytes import Special, VOCAB_SIZE
+from ..core import check_count, check_number
 from ..ssm.mamba import MambaConfig, RMSNorm
 from ..ssm.stack import MambaStack
 from .bytelm import ByteLM, check_ids, sample_next, check_sampling, generate as lm_generate
@@ -57,8 +58,7 @@ def causal_char_starts(ids: torch.Tensor) -> torch.Tensor:
 def _check_patch_args(threshold, max_patch_len):
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 8):
         raise ValueError(f"threshold must be a number of bits in [0, 8] (a byte's entropy is at most 8 bits) or None, got {threshold!r}")
-    if max_patch_len is not None and (isinstance(max_patch_len, bool) or not isinstance(max_patch_len, int) or max_patch_len < 4):
-        raise ValueError(f"max_patch_len must be an int >= 4 (a UTF-8 character can take 4 bytes and is never split) or None, got {max_patch_len!r}")
+    check_count('max_patch_len', max_patch_len, minimum=4, optional=True, hint='a UTF-8 character can take 4 bytes and is never split')
 
 def causal_patch_starts(ids: torch.Tensor, entropies: torch.Tensor = None, threshold: float = None,
                         max_patch_len: int = None) -> torch.Tensor:
@@ -124,8 +124,7 @@ def ngram_hash_loop(ids: list, t: int, n: int, buckets: int) -> int:
 
 def ngram_hashes(ids: torch.Tensor, n: int, buckets: int) -> torch.Tensor:
     "(batch, L) ids -> (batch, L) bucket in 0..buckets-1 of the n-gram x_{t-n+1..t} ending at each position."
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
-    if isinstance(buckets, bool) or not isinstance(buckets, int) or buckets < 1: raise ValueError(f"buckets must be a positive int, got {buckets!r}")
+    n, buckets = check_count('n', n), check_count('buckets', buckets)
     b, L = ids.shape
     x = torch.cat([ids.new_full((b, n - 1), int(Special.PAD)), ids], 1).long()
     h = torch.zeros(b, L, dtype=torch.long, device=ids.device)
@@ -134,10 +133,6 @@ def ngram_hashes(ids: torch.Tensor, n: int, buckets: int) -> torch.Tensor:
 
 # %% ../../nbs/06_evaluation/06_hierarchical.ipynb #daf91fb3
 PATCHINGS = ('entropy', 'static')
-
-def _check_pos_int(name, v, lo=1):
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
-        raise ValueError(f"HierarchicalConfig.{name} must be an int >= {lo}, got {v!r}")
 
 @dataclass
 class HierarchicalConfig:
@@ -159,13 +154,13 @@ class HierarchicalConfig:
 
     def __post_init__(self):
         for k in ('d_local', 'n_encoder_layers', 'n_decoder_layers', 'd_global', 'n_global_layers', 'd_state', 'ngram_buckets', 'max_len'):
-            _check_pos_int(k, getattr(self, k))
+            setattr(self, k, check_count(f"HierarchicalConfig.{k}", getattr(self, k)))
         for k in ('ngram_sizes', 'wubu_dims', 'wubu_boundary_points'):
             v = getattr(self, k)
             if isinstance(v, (str, bytes)) or not hasattr(v, '__len__'):
                 raise TypeError(f"HierarchicalConfig.{k} must be a tuple of ints, got {v!r}")
             setattr(self, k, tuple(v))
-        for n in self.ngram_sizes: _check_pos_int('ngram_sizes entries', n, 2)
+        self.ngram_sizes = tuple(check_count(f"HierarchicalConfig.ngram_sizes[{i}]", n, minimum=2) for i, n in enumerate(self.ngram_sizes))
         if not self.wubu_dims or len(self.wubu_dims) != len(self.wubu_boundary_points):
             raise ValueError(f"wubu_dims and wubu_boundary_points need one entry per WuBu level, got {self.wubu_dims} and {self.wubu_boundary_points}")
         if self.patching not in PATCHINGS: raise ValueError(f"HierarchicalConfig.patching must be one of {PATCHINGS}, got {self.patching!r}")
@@ -276,13 +271,10 @@ class TransformerConfig:
     dropout: float = 0.0
 
     def __post_init__(self):
-        for k in ('d_model', 'n_layers', 'n_heads', 'max_len'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"TransformerConfig.{k} must be a positive int, got {v!r}")
-        if self.d_ff is None: self.d_ff = 4 * self.d_model
-        if isinstance(self.d_ff, bool) or not isinstance(self.d_ff, int) or self.d_ff < 1: raise ValueError(f"TransformerConfig.d_ff must be a positive int or None, got {self.d_ff!r}")
+        for k in ('d_model', 'n_layers', 'n_heads', 'max_len'): setattr(self, k, check_count(f"TransformerConfig.{k}", getattr(self, k)))
+        self.d_ff = check_count('TransformerConfig.d_ff', self.d_ff, optional=True, hint='None: 4 * d_model') or 4 * self.d_model
         if self.d_model % self.n_heads: raise ValueError(f"TransformerConfig.d_model ({self.d_model}) must be a multiple of n_heads ({self.n_heads})")
-        if not 0 <= self.dropout < 1: raise ValueError(f"TransformerConfig.dropout must be in [0, 1), got {self.dropout}")
+        check_number('TransformerConfig.dropout', self.dropout, low=0, high=1, high_open=True)
 
 class TransformerLM(nn.Module):
     "Byte-level causal Transformer: embedding + learned positions, pre-norm encoder layers under a causal mask, tied head."
@@ -314,8 +306,7 @@ class HierarchicalStep:
     patch's bytes read: the forward pass, one byte at a time."""
     def __init__(self, model: 'HierarchicalByteLM', batch: int):
         if not isinstance(model, HierarchicalByteLM): raise TypeError(f"HierarchicalStep needs a HierarchicalByteLM, got {type(model).__name__}")
-        _check_pos_int('batch', batch)
-        self.model, self.batch, c = model, batch, model.config
+        self.model, self.batch, c = model, check_count('batch', batch), model.config
         p = model.start
         self.window = max(8, *c.ngram_sizes)   # ids a step reads back: patch rules (7 back) and the longest n-gram
         self.ids = torch.full((batch, 0), int(Special.PAD), dtype=torch.long, device=p.device)
@@ -385,9 +376,7 @@ def generate_bytes(model: nn.Module, prompt: bytes, max_new_bytes: int = 200, te
     state, other models by re-reading the last `context` ids each step. Special ids (EOS...) end the text; `greedy=True` takes the most likely byte."""
     prompt = check_bytes(prompt, 'prompt')
     if not prompt: raise ValueError("prompt is empty; pass at least one byte, e.g. b'def '")
-    if isinstance(max_new_bytes, bool) or not isinstance(max_new_bytes, int) or max_new_bytes < 0:
-        raise ValueError(f"max_new_bytes must be a non-negative int, got {max_new_bytes!r}")
-    if isinstance(context, bool) or not isinstance(context, int) or context < 2: raise ValueError(f"context must be an int >= 2, got {context!r}")
+    max_new_bytes, context = check_count('max_new_bytes', max_new_bytes, minimum=0), check_count('context', context, minimum=2)
     check_sampling(temperature, top_k, top_p, 1.0, greedy)
     ids = torch.tensor(list(prompt), dtype=torch.long)
     if isinstance(model, ByteLM):

@@ -15,6 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..bytes import Special
+from ..core import check_count, check_number
 
 # %% ../../nbs/06_evaluation/05_patching.ipynb #189ad009
 def _second_byte_range(lead: int):
@@ -74,20 +75,11 @@ def _check_entropies(entropies, n: int) -> np.ndarray:
     if (H < 0).any(): raise ValueError(f"entropies must be >= 0 bits, got {H.min()} at byte {int(H.argmin())}")
     return H
 
-def _check_threshold(name, v):
-    if v is None: return None
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number of bits (>= 0) or None, got {type(v).__name__}")
-    if math.isnan(v) or v < 0: raise ValueError(f"{name} must be >= 0 bits (not NaN), got {v}")
-    return float(v)
+def _check_threshold(name, v):   # inf is allowed: a rule that never fires
+    return check_number(f"{name} (bits)", v, low=0, optional=True, finite=False)
 
 def _check_cap(max_patch_len):
-    if max_patch_len is None: return None
-    if isinstance(max_patch_len, bool) or not isinstance(max_patch_len, (int, np.integer)):
-        raise TypeError(f"max_patch_len must be an int >= 4 or None, got {type(max_patch_len).__name__}")
-    if max_patch_len < 4:
-        raise ValueError(f"max_patch_len must be >= 4 (a UTF-8 character can take 4 bytes and is never split), got {max_patch_len}")
-    return int(max_patch_len)
+    return check_count('max_patch_len', max_patch_len, minimum=4, optional=True, hint='a UTF-8 character can take 4 bytes and is never split')
 
 def patch_boundaries(data: bytes, entropies, threshold: float = None, relative_threshold: float = None,
                      max_patch_len: int = 16) -> np.ndarray:
@@ -131,10 +123,6 @@ def entropy_patches(data: bytes, entropies, threshold: float = None, relative_th
     return [data[a:b] for a, b in zip(bounds.tolist(), ends.tolist())]
 
 # %% ../../nbs/06_evaluation/05_patching.ipynb #258d24bb
-def _check_pos_int(name, v):
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
-    return int(v)
-
 def byte_entropy_bits(logits: torch.Tensor) -> torch.Tensor:
     "Entropy in bits of the distribution over the 256 byte values given by the first 256 entries of `logits` (..., >=256)."
     logp = F.log_softmax(logits[..., :256].double(), dim=-1)
@@ -147,10 +135,8 @@ def next_byte_entropy(model: nn.Module, data: bytes, window: int = 4096, context
     (default `window // 8`)."""
     data = check_bytes(data)
     if not isinstance(model, nn.Module): raise TypeError(f"model must be a byte model (nn.Module returning logits), got {type(model).__name__}")
-    window = _check_pos_int('window', window)
-    if context is None: context = window // 8
-    if isinstance(context, bool) or not isinstance(context, (int, np.integer)) or not 0 <= context < window:
-        raise ValueError(f"context must be an int in 0..window-1 ({window - 1}), got {context}")
+    window = check_count('window', window)
+    context = window // 8 if context is None else check_count('context', context, minimum=0, maximum=window - 1, hint='bytes of past, less than window')
     n = len(data)
     if n == 0: return np.zeros(0)
     device = next(model.parameters()).device if any(True for _ in model.parameters()) else torch.device('cpu')

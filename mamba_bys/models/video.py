@@ -16,6 +16,7 @@ from typing import NamedTuple, Optional
 import torch
 from torch import nn
 import torch.nn.functional as F
+from ..core import check_count, check_flag, check_number
 from .gaad import GaadEncoder, GaadConfig, check_frames, pool_regions
 from .wubu import WubuStack, WubuConfig
 
@@ -27,8 +28,7 @@ class EuclideanStack(nn.Module):
     "A flat stand-in for `WubuStack`: an MLP input_dim → hidden → hidden → output_dim (GELU)."
     def __init__(self, input_dim: int, output_dim: int, hidden: int):
         super().__init__()
-        for k, v in (('input_dim', input_dim), ('output_dim', output_dim), ('hidden', hidden)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"EuclideanStack.{k} must be a positive int, got {v!r}")
+        input_dim, output_dim, hidden = (check_count(f"EuclideanStack.{k}", v) for k, v in (('input_dim', input_dim), ('output_dim', output_dim), ('hidden', hidden)))
         self.input_dim, self.output_dim = input_dim, output_dim
         self.net = nn.Sequential(nn.Linear(input_dim, hidden), nn.GELU(), nn.Linear(hidden, hidden), nn.GELU(), nn.Linear(hidden, output_dim))
 
@@ -63,12 +63,9 @@ class VideoVAEConfig:
     logvar_init: float = -6.0            # initial log σ² of the posterior: start almost deterministic
 
     def __post_init__(self):
-        for k in ('frame_size', 'd_model', 'stem_channels', 'pool_size', 'min_size', 'latent_dim', 'render_channels'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"VideoVAEConfig.{k} must be a positive int, got {v!r}")
-        for k in ('max_depth', 'colour_cells'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise ValueError(f"VideoVAEConfig.{k} must be an int >= 0, got {v!r}")
+        for k in ('frame_size', 'd_model', 'stem_channels', 'pool_size', 'min_size', 'latent_dim', 'render_channels', 'max_depth', 'colour_cells'):
+            setattr(self, k, check_count(f"VideoVAEConfig.{k}", getattr(self, k), minimum=0 if k in ('max_depth', 'colour_cells') else 1))
+        check_number('VideoVAEConfig.logvar_init', self.logvar_init)
         if self.frame_size % 4: raise ValueError(f"VideoVAEConfig.frame_size must be a multiple of 4 (the stem's stride), got {self.frame_size}")
         if self.region_mode == 'spiral':
             raise ValueError("VideoVAEConfig.region_mode='spiral' cannot be painted: the phi-spiral patches overlap, and the decoder needs regions that tile the frame; use 'gaad' or 'grid'")
@@ -77,7 +74,7 @@ class VideoVAEConfig:
         self.hyperbolic_dims, self.boundary_points = tuple(self.hyperbolic_dims), tuple(self.boundary_points)
         if len(self.hyperbolic_dims) != len(self.boundary_points) or not self.hyperbolic_dims:
             raise ValueError(f"hyperbolic_dims and boundary_points need one entry per WuBu level, got {self.hyperbolic_dims} and {self.boundary_points}")
-        if not isinstance(self.motion, bool): raise ValueError(f"VideoVAEConfig.motion must be True or False, got {self.motion!r}")
+        check_flag('VideoVAEConfig.motion', self.motion)
 
     def gaad_config(self) -> GaadConfig:
         return GaadConfig(d_model=self.d_model, region_mode=self.region_mode, max_depth=self.max_depth, min_size=self.min_size,
@@ -188,10 +185,9 @@ def kl_weight(step: int, total_steps: int, schedule: str = 'linear', warmup: flo
               beta_max: float = 1.0) -> float:
     "β at optimiser step `step` (0-based) of `total_steps`: 'linear' ramps 0 → beta_max over `warmup` of the run; 'cyclic' repeats a ramp over the first half of each of `cycles` cycles; 'constant' is beta_max."
     if schedule not in KL_SCHEDULES: raise ValueError(f"schedule must be one of {KL_SCHEDULES}, got {schedule!r}")
-    if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps < 1: raise ValueError(f"total_steps must be a positive int, got {total_steps!r}")
-    if not 0 < warmup <= 1: raise ValueError(f"warmup must be a fraction in (0, 1], got {warmup}")
-    if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1: raise ValueError(f"cycles must be a positive int, got {cycles!r}")
-    if not (beta_max >= 0 and math.isfinite(beta_max)): raise ValueError(f"beta_max must be a finite number >= 0, got {beta_max}")
+    total_steps, cycles = check_count('total_steps', total_steps), check_count('cycles', cycles)
+    check_number('warmup', warmup, low=0, high=1, low_open=True, hint='the fraction of the run that ramps up')
+    check_number('beta_max', beta_max, low=0)
     t = min(max(step, 0), total_steps) / total_steps        # progress in [0, 1]
     if schedule == 'constant': return float(beta_max)
     if schedule == 'linear': return float(beta_max * min(t / warmup, 1.0))
@@ -215,7 +211,7 @@ class PatchDiscriminator(nn.Module):
     "PatchGAN: frames (N, 3, H, W) in [0, 1] → logits (N, 1, H/4, W/4), one per overlapping patch."
     def __init__(self, channels: int = 32):
         super().__init__()
-        if isinstance(channels, bool) or not isinstance(channels, int) or channels < 1: raise ValueError(f"channels must be a positive int, got {channels!r}")
+        channels = check_count('channels', channels)
         c = channels
         self.net = nn.Sequential(nn.Conv2d(3, c, 4, 2, 1), nn.LeakyReLU(0.2),
                                  nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False), nn.GroupNorm(8 if c % 4 == 0 else 1, 2 * c), nn.LeakyReLU(0.2),

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from ..geometry.poincare import expmap0, logmap0, mobius_add, dist, gyromidpoint
+from ..core import check_count, check_number
+from ..geometry.poincare import Ball
 from ..geometry.rotations import make_rotation
 
 # %% ../../nbs/03_wubu/02_wubu.ipynb #45f0dae0
@@ -48,9 +49,7 @@ class WubuConfig:
     dropout: float = 0.1
 
     def __post_init__(self):
-        L = self.num_levels
-        if not isinstance(L, int) or isinstance(L, bool) or L < 1:
-            raise ValueError(f"num_levels must be an int >= 1, got {L!r}")
+        L = self.num_levels = check_count('num_levels', self.num_levels)
         for name, n, fill in [('initial_curvatures', L, 1.0), ('initial_scales', L, 1.0), ('initial_spreads', L, 1.0),
                               ('rotation_types', L - 1, 'so_n'), ('transform_types', L - 1, 'mlp'), ('transform_hidden_dims', L - 1, None)]:
             if getattr(self, name) is None: setattr(self, name, (fill,) * n)
@@ -65,16 +64,12 @@ class WubuConfig:
             if len(val) != n:
                 raise ValueError(f"{name} needs one value per {what} ({n} for num_levels={L}), got {len(val)}: {val}")
         for name in ('hyperbolic_dims', 'boundary_points_per_level'):
-            for v in getattr(self, name):
-                if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                    raise ValueError(f"{name} must hold positive ints, got {getattr(self, name)}")
-        for name in ('curvature_min_value', 'scale_min_value', 'spread_min_value'):
-            if not getattr(self, name) > 0: raise ValueError(f"{name} must be > 0, got {getattr(self, name)}")
+            setattr(self, name, tuple(check_count(f"{name}[{i}]", v) for i, v in enumerate(getattr(self, name))))
+        for name in ('curvature_min_value', 'scale_min_value', 'spread_min_value'): check_number(name, getattr(self, name), low=0, low_open=True)
         for name, lo in [('initial_curvatures', self.curvature_min_value), ('initial_scales', self.scale_min_value),
                          ('initial_spreads', self.spread_min_value)]:
-            for v in getattr(self, name):
-                if not isinstance(v, (int, float)) or not math.isfinite(v) or v <= lo:
-                    raise ValueError(f"{name} must be finite and > its minimum {lo} (curvature, scale and spread are positive), got {getattr(self, name)}")
+            for i, v in enumerate(getattr(self, name)):
+                check_number(f"{name}[{i}]", v, low=lo, low_open=True, hint='curvature, scale and spread stay above their minimum')
         for i, r in enumerate(self.rotation_types):
             if r not in ROTATION_TYPES: raise ValueError(f"rotation_types[{i}] must be one of {ROTATION_TYPES}, got {r!r}")
             if r == 'quat' and self.hyperbolic_dims[i] % 4:
@@ -84,7 +79,7 @@ class WubuConfig:
         if self.tangent_flow_type not in FLOW_TYPES: raise ValueError(f"tangent_flow_type must be one of {FLOW_TYPES}, got {self.tangent_flow_type!r}")
         if self.relative_vector_aggregation not in AGGREGATIONS:
             raise ValueError(f"relative_vector_aggregation must be one of {AGGREGATIONS}, got {self.relative_vector_aggregation!r}")
-        if not 0 <= self.dropout < 1: raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        check_number('dropout', self.dropout, low=0, high=1, high_open=True)
 
 # %% ../../nbs/03_wubu/02_wubu.ipynb #d4f01422
 def inverse_softplus(y: float) -> float:
@@ -134,34 +129,38 @@ class WubuLevel(nn.Module):
     @property
     def spread(self) -> Tensor: return self.spread_param()
 
-    def boundary_points(self) -> Tensor:
-        "The k boundary points inside the ball, (k, n)."
-        return expmap0(self.boundary_tangents, self.curvature, self.scale)
+    def ball(self) -> Ball:
+        "This level's ball: its curvature and scale are positive by construction, so its maps run unchecked."
+        return Ball(self.curvature, self.scale)
 
-    def relative_features(self, v: Tensor, incoming: dict) -> Tensor:
+    def boundary_points(self, ball: Ball | None = None) -> Tensor:
+        "The k boundary points inside the ball, (k, n)."
+        return (ball or self.ball()).expmap0(self.boundary_tangents)
+
+    def relative_features(self, v: Tensor, incoming: dict, ball: Ball | None = None) -> Tensor:
         "[aggregated relative vectors, geodesic distance to each incoming point, descriptor, spread] for each row of `v`."
-        c, s, b = self.curvature, self.scale, incoming['boundary']
+        ball, b = ball or self.ball(), incoming['boundary']
         rel = v.unsqueeze(-2) - b                                   # (N, k_prev, n): one vector per point
         agg = rel.mean(-2) if self.aggregation == 'mean' else rel.sum(-2)
-        d = dist(expmap0(v, c, s).unsqueeze(-2), expmap0(b, c, s), c)   # (N, k_prev)
+        d = ball.dist(ball.expmap0(v).unsqueeze(-2), ball.expmap0(b))   # (N, k_prev)
         n_rows = v.shape[0]
         return torch.cat([agg, d, incoming['descriptor'].expand(n_rows, -1), incoming['spread'].reshape(1, 1).expand(n_rows, 1)], -1)
 
     def forward(self, v: Tensor, incoming: dict | None = None) -> dict:
-        c, s, sigma = self.curvature, self.scale, self.spread
+        ball, sigma = self.ball(), self.spread
         u = v
         if self.combine is not None:
             if incoming is None: raise ValueError(f"level {self.index} expects the previous level's boundary points, descriptor and spread")
-            u = u + self.combine(self.relative_features(v, incoming))
+            u = u + self.combine(self.relative_features(v, incoming, ball))
         if self.flow is not None: u = u + self.flow_scale * self.flow(u)
         u = self.dropout(u)
-        x = mobius_add(expmap0(self.descriptor, c, s), expmap0(u, c, s), c)   # translate by the descriptor
-        b = self.boundary_points()
-        d = dist(x.unsqueeze(-2), b, c)                                       # (N, k) geodesic distances
+        x = ball.mobius_add(ball.expmap0(self.descriptor), ball.expmap0(u))   # translate by the descriptor
+        b = self.boundary_points(ball)
+        d = ball.dist(x.unsqueeze(-2), b)                                     # (N, k) geodesic distances
         w = torch.softmax(-d / sigma, -1)
         pts = torch.cat([x.unsqueeze(-2), b.expand(x.shape[0], -1, -1)], -2)
-        y = gyromidpoint(pts, c, torch.cat([torch.ones_like(w[:, :1]), w], -1), dim=-2)
-        return dict(tangent=logmap0(y, c, s), point=y, boundary=b, distances=d, curvature=c, scale=s, spread=sigma)
+        y = ball.gyromidpoint(pts, torch.cat([torch.ones_like(w[:, :1]), w], -1), dim=-2)
+        return dict(tangent=ball.logmap0(y), point=y, boundary=b, distances=d, curvature=ball.c, scale=ball.s, spread=sigma)
 
     def extra_repr(self): return f"index={self.index}, dim={self.dim}, boundary_points={self.num_boundary}"
 
@@ -186,8 +185,7 @@ class WubuStack(nn.Module):
         super().__init__()
         config = WubuConfig() if config is None else config
         if not isinstance(config, WubuConfig): raise TypeError(f"config must be a WubuConfig, got {type(config).__name__}")
-        if not isinstance(input_dim, int) or isinstance(input_dim, bool) or input_dim < 1:
-            raise ValueError(f"input_dim must be a positive int, got {input_dim!r}")
+        input_dim = check_count('input_dim', input_dim)
         self.config, self.input_dim = config, input_dim
         dims, ks = config.hyperbolic_dims, config.boundary_points_per_level
         self.input_proj = nn.Linear(input_dim, dims[0])
@@ -212,7 +210,7 @@ class WubuStack(nn.Module):
             if i < len(self.transitions):
                 t = self.transitions[i]
                 v = t(info['tangent'])
-                incoming = dict(boundary=t(logmap0(info['boundary'], info['curvature'], info['scale'])),
+                incoming = dict(boundary=t(Ball(info['curvature'], info['scale']).logmap0(info['boundary'])),
                                 descriptor=t(level.descriptor), spread=info['spread'])
         out = torch.cat(outs, -1).reshape(*lead, self.output_dim)
         if not return_levels: return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from ..core import check_count, check_flag, check_number
 from .scan import selective_scan, selective_scan_step
 
 
@@ -37,19 +38,12 @@ class MambaConfig:
 
     def __post_init__(self):
         for k in ('d_model', 'n_layers', 'd_state', 'expand', 'd_conv', 'max_len'):
-            v = getattr(self, k)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"MambaConfig.{k} must be a positive int, got {v!r}")
-        if self.dt_rank != 'auto' and (not isinstance(self.dt_rank, int) or isinstance(self.dt_rank, bool) or self.dt_rank < 1):
-            raise ValueError(f"MambaConfig.dt_rank must be 'auto' or a positive int, got {self.dt_rank!r}")
-        for k in ('dt_min', 'dt_max', 'dt_init_floor', 'norm_eps'):
-            v = getattr(self, k)
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
-                raise ValueError(f"MambaConfig.{k} must be a positive number, got {v!r}")
+            setattr(self, k, check_count(f"MambaConfig.{k}", getattr(self, k)))   # NumPy ints become ints: the config stays JSON
+        if self.dt_rank != 'auto': self.dt_rank = check_count('MambaConfig.dt_rank', self.dt_rank, hint="or 'auto' (ceil(d_model / 16))")
+        for k in ('dt_min', 'dt_max', 'dt_init_floor', 'norm_eps'): check_number(f"MambaConfig.{k}", getattr(self, k), low=0, low_open=True)
         if not self.dt_min < self.dt_max:
             raise ValueError(f"MambaConfig needs dt_min < dt_max, got dt_min={self.dt_min}, dt_max={self.dt_max}")
-        for k in ('conv_bias', 'bias'):
-            if not isinstance(getattr(self, k), bool): raise ValueError(f"MambaConfig.{k} must be True or False, got {getattr(self, k)!r}")
+        for k in ('conv_bias', 'bias'): check_flag(f"MambaConfig.{k}", getattr(self, k))
 
     @property
     def d_inner(self) -> int: return self.expand * self.d_model

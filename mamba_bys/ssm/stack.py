@@ -14,6 +14,7 @@ import ctypes
 from dataclasses import dataclass, asdict, fields
 import torch
 import torch.nn as nn
+from ..core import check_count, check_flag
 from .scan import build_kernel, cached_kernel
 from .mamba import MambaConfig, MambaBlock, RMSNorm, check_sequence_input, load_hf_mixer_weights
 from .bimamba import BiMambaBlock, check_bi_options
@@ -30,8 +31,7 @@ class StackConfig(MambaConfig):
 
     def __post_init__(self):
         super().__post_init__()
-        if not isinstance(self.bidirectional, bool):
-            raise ValueError(f"StackConfig.bidirectional must be True or False, got {self.bidirectional!r}")
+        check_flag('StackConfig.bidirectional', self.bidirectional)
         check_bi_options(self.bi_mode, self.bi_combine, self.bi_features,
                          names=('StackConfig.bi_mode', 'StackConfig.bi_combine', 'StackConfig.bi_features'))
 
@@ -331,7 +331,7 @@ class FusedStep:
     its prefix, where its backward direction adds nothing. It reads the weights as they are now: build it again after training."""
     def __init__(self, stack: MambaStack, batch: int, embedding=None, norm: RMSNorm = None, head=None):
         if not isinstance(stack, MambaStack): raise TypeError(f"FusedStep needs a MambaStack, got {type(stack).__name__}")
-        if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1: raise ValueError(f"batch must be a positive int, got {batch!r}")
+        batch = check_count('batch', batch)
         if not fused_step_applies(stack):
             raise RuntimeError("the fused step needs CPU float32/float64 parameters and its C++ kernel (a C++ compiler, and "
                                "MAMBA_BYS_NO_KERNEL unset); use the reference step, MambaStack.step")

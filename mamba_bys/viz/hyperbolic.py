@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 import plotly.graph_objects as go
-from ..core import atomic_write_bytes
+from ..core import atomic_write_bytes, check_count
 from ..geometry.poincare import mobius_add, mobius_scalar_mul, expmap0, dist, ball_radius
 from ..models.wubu import WubuStack
 
@@ -238,7 +238,7 @@ def level_disk_figure(model: nn.Module, level: int, inputs: Tensor | None = None
 def save_wubu_figures(model: nn.Module, out_dir, step: int, inputs: Tensor | None = None, labels=None,
                       include_plotlyjs='cdn') -> list[Path]:
     "Write the nested-spheres figure and one Poincaré disk per level as HTML in `out_dir` (atomically); return the paths."
-    if not isinstance(step, int) or step < 0: raise ValueError(f"step must be a non-negative int, got {step!r}")
+    step = check_count('step', step, minimum=0)
     stack = _find_stack(model)
     out_dir = Path(out_dir)
     figs = [(f'wubu_nested_spheres_step{step:07d}.html', nested_spheres_figure(stack, inputs, labels, title=f'WuBu nesting at step {step}'))]
