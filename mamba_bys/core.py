@@ -8,7 +8,8 @@ Docs: https://mamba-bys.github.io/mamba_bys/core.html.md"""
 __all__ = ['IN_TEST', 'PLOTLY_MIME', 'full_or_test', 'check_count', 'check_number', 'check_flag', 'seed_everything',
            'pick_device', 'data_dir', 'typed_array', 'plotly_compact', 'use_plotly_for_docs', 'plotly_html',
            'plotly_html_for_docs', 'docs_without_main', 'atomic_write', 'atomic_write_bytes', 'save_npy', 'sha256_file',
-           'write_manifest', 'read_manifest', 'checked_file', 'NotWritableError', 'writable_dir']
+           'write_manifest', 'read_manifest', 'checked_file', 'NotWritableError', 'writable_dir', 'compile_kernel',
+           'build_kernel', 'cached_kernel']
 
 # %% ../nbs/00_core.ipynb #4cfeb37b
 import math, numbers, operator, os, random, re
@@ -309,3 +310,77 @@ def writable_dir(path, fix: str = 'pass a folder you can write to') -> Path:
     except OSError as e:
         raise NotWritableError(f"cannot write to the folder {path} ({e.strerror or e}); {fix}") from None
     return path
+
+# %% ../nbs/00_core.ipynb #9f29dbb3
+import ctypes, platform, shutil, subprocess, warnings
+
+_FLAG_SETS = (['-O3', '-march=native', '-ffast-math'], ['-O3', '-ffast-math'], ['-O2'])
+
+def _kernel_cache_dir() -> Path:
+    return Path(os.environ.get('MAMBA_BYS_CACHE') or Path.home() / '.cache' / 'mamba_bys') / 'kernels'
+
+def _machine_signature() -> str:
+    "What a -march=native binary depends on: the CPU's feature flags."
+    try: return next(l for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith(('flags', 'Features')))
+    except (OSError, StopIteration): return platform.machine() + platform.processor()
+
+def _kernel_ok(lib: Path) -> bool:
+    "Whether the cached `lib` matches the SHA-256 recorded beside it (`<lib>.sha256`): an empty, truncated or garbled file does not."
+    try: return lib.stat().st_size > 0 and Path(f'{lib}.sha256').read_text().strip() == sha256_file(lib)
+    except (OSError, UnicodeDecodeError): return False
+
+def compile_kernel(cxx: str, source: str, stem: str, rebuild: bool = False) -> Path:
+    """Compile the C++ `source` with the first flag set that works; cached as
+    `<stem>_<key>.so`, the key a hash of source, flags, compiler and CPU. A cached library is returned only if it passes
+    `_kernel_ok` (else, or with `rebuild`, it is built again): loading a damaged one would crash the process (SIGBUS)
+    with no message."""
+    version = subprocess.run([cxx, '--version'], capture_output=True, text=True, check=True).stdout
+    out_dir = _kernel_cache_dir(); out_dir.mkdir(parents=True, exist_ok=True)
+    errors = []
+    for flags in _FLAG_SETS:
+        key = hashlib.sha256('\0'.join([source, ' '.join(flags), version, _machine_signature()]).encode()).hexdigest()[:16]
+        lib = out_dir / f'{stem}_{key}.so'
+        if not rebuild and _kernel_ok(lib): return lib
+        with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+            src, obj, so = Path(tmp) / 'kernel.cpp', Path(tmp) / 'kernel.o', Path(tmp) / 'kernel.so'
+            src.write_text(source)
+            # compile with the flags, link without them: -ffast-math at link time would add crtfastmath.o
+            r = subprocess.run([cxx, '-c', '-fPIC', '-std=c++17', *flags, str(src), '-o', str(obj)], capture_output=True, text=True)
+            if r.returncode == 0:
+                r = subprocess.run([cxx, '-shared', str(obj), '-o', str(so), '-lm', '-pthread'], capture_output=True, text=True)
+            if r.returncode == 0:
+                with open(so, 'rb') as f: os.fsync(f.fileno())
+                digest = sha256_file(so)
+                os.replace(so, lib)   # a rename, atomic: no process ever sees (or has mapped) a half-written library
+                atomic_write_bytes(f'{lib}.sha256', f'{digest}\n'.encode())
+                return lib
+            errors.append(f"{' '.join(flags)}: {r.stderr.strip()[-500:]}")
+    raise RuntimeError('; '.join(errors))
+
+def build_kernel(source: str, stem: str, cxx=None, what: str = 'kernel', fallback: str = 'the pure-torch path'):
+    """Compile the C++ `source` once per machine (cached in the kernel cache as `<stem>_<hash>.so`, SHA-256 checked) and load
+    it with ctypes; None, with a warning that `what` falls back to `fallback`, when it cannot be built or loaded."""
+    cxx = cxx or os.environ.get('CXX') or shutil.which('g++') or shutil.which('c++') or shutil.which('clang++')
+    fallback = f"it falls back to {fallback}"
+    if not cxx or not shutil.which(cxx):
+        warnings.warn(f"{what}: no C++ compiler found (tried {cxx or 'g++, c++, clang++'}); {fallback}. "
+                      "Install g++ (or set CXX) for the fast path.", RuntimeWarning, stacklevel=3)
+        return None
+    try:
+        try: return ctypes.CDLL(str(compile_kernel(cxx, source, stem)))
+        except OSError: return ctypes.CDLL(str(compile_kernel(cxx, source, stem, rebuild=True)))   # checked, yet it does not load: build afresh
+    except (OSError, RuntimeError, subprocess.SubprocessError) as e:
+        warnings.warn(f"{what}: the C++ kernel could not be built or loaded with {cxx} ({e}); {fallback}. "
+                      f"The kernel cache is {_kernel_cache_dir()} (MAMBA_BYS_CACHE moves it; it must be writable).",
+                      RuntimeWarning, stacklevel=3)
+        return None
+
+_LOADED = {}   # name -> the loaded library, or None: each kernel is built (or found wanting) once per process
+
+def cached_kernel(name: str, load):
+    "`load()` (a library or None) on the first call for `name`, its result after that; None whenever `MAMBA_BYS_NO_KERNEL` is set."
+    if os.environ.get('MAMBA_BYS_NO_KERNEL'): return None
+    if name not in _LOADED: _LOADED[name] = load()
+    return _LOADED[name]
+
+

@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..bytes import Special, VOCAB_SIZE
-from ..ssm.scan import build_kernel, cached_kernel
+from ..core import build_kernel, cached_kernel
 from ..ssm.mamba import MambaConfig, RMSNorm
 from ..ssm.stack import StackConfig, as_stack_config, MambaStack, FusedStep, FUSED_STEP_SRC, fused_step_applies
 from ..ssm.bimamba import as_prefix_len

@@ -19,7 +19,7 @@ from typing import Callable, Optional
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..ssm.scan import build_kernel, cached_kernel
+from ..core import build_kernel, cached_kernel
 
 # %% ../../nbs/07_efficient/00_bitlinear.ipynb #ee70e21f
 WEIGHT_RULES = ('absmean', 'threshold')   # BitNet b1.58's RoundClip(W/γ) | BitMar's |W|/γ > 2/3

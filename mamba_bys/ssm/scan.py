@@ -6,16 +6,16 @@ Docs: https://mamba-bys.github.io/mamba_bys/02_mamba/scan.html.md"""
 
 # %% auto #0
 __all__ = ['SCANS', 'check_scan_inputs', 'selective_scan_step', 'selective_scan_ref', 'random_scan_inputs', 'relative_error',
-           'selective_scan_parallel', 'selective_scan_chunked', 'build_kernel', 'load_scan_kernel', 'cached_kernel',
-           'scan_kernel', 'selective_scan_kernel', 'selective_scan', 'check_backward_mask',
-           'selective_scan_bidirectional_ref', 'selective_scan_bidirectional']
+           'selective_scan_parallel', 'selective_scan_chunked', 'load_scan_kernel', 'scan_kernel',
+           'selective_scan_kernel', 'selective_scan', 'check_backward_mask', 'selective_scan_bidirectional_ref',
+           'selective_scan_bidirectional']
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #78308c81
 import ctypes, hashlib, math, os, platform, shutil, subprocess, tempfile, warnings
 from pathlib import Path
 import torch
 import torch.nn.functional as F
-from ..core import atomic_write_bytes, check_count, sha256_file
+from ..core import atomic_write_bytes, check_count, sha256_file, build_kernel, cached_kernel, compile_kernel
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #358245d9
 _DIVERGED = "typically because training diverged: lower the learning rate (or clip gradients) and resume from an earlier checkpoint"
@@ -277,68 +277,6 @@ DEFINE(double, f64)
 '''
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #6a90f900
-_FLAG_SETS = (['-O3', '-march=native', '-ffast-math'], ['-O3', '-ffast-math'], ['-O2'])
-
-def _kernel_cache_dir() -> Path:
-    return Path(os.environ.get('MAMBA_BYS_CACHE') or Path.home() / '.cache' / 'mamba_bys') / 'kernels'
-
-def _machine_signature() -> str:
-    "What a -march=native binary depends on: the CPU's feature flags."
-    try: return next(l for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith(('flags', 'Features')))
-    except (OSError, StopIteration): return platform.machine() + platform.processor()
-
-def _kernel_ok(lib: Path) -> bool:
-    "Whether the cached `lib` matches the SHA-256 recorded beside it (`<lib>.sha256`): an empty, truncated or garbled file does not."
-    try: return lib.stat().st_size > 0 and Path(f'{lib}.sha256').read_text().strip() == sha256_file(lib)
-    except (OSError, UnicodeDecodeError): return False
-
-def _compile_kernel(cxx: str, rebuild: bool = False, source: str = None, stem: str = 'selective_scan') -> Path:
-    """Compile `source` (default: the scan kernel, `_KERNEL_SRC`) with the first flag set that works; cached as
-    `<stem>_<key>.so`, the key a hash of source, flags, compiler and CPU. A cached library is returned only if it passes
-    `_kernel_ok` (else, or with `rebuild`, it is built again): loading a damaged one would crash the process (SIGBUS)
-    with no message."""
-    source = _KERNEL_SRC if source is None else source
-    version = subprocess.run([cxx, '--version'], capture_output=True, text=True, check=True).stdout
-    out_dir = _kernel_cache_dir(); out_dir.mkdir(parents=True, exist_ok=True)
-    errors = []
-    for flags in _FLAG_SETS:
-        key = hashlib.sha256('\0'.join([source, ' '.join(flags), version, _machine_signature()]).encode()).hexdigest()[:16]
-        lib = out_dir / f'{stem}_{key}.so'
-        if not rebuild and _kernel_ok(lib): return lib
-        with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
-            src, obj, so = Path(tmp) / 'kernel.cpp', Path(tmp) / 'kernel.o', Path(tmp) / 'kernel.so'
-            src.write_text(source)
-            # compile with the flags, link without them: -ffast-math at link time would add crtfastmath.o
-            r = subprocess.run([cxx, '-c', '-fPIC', '-std=c++17', *flags, str(src), '-o', str(obj)], capture_output=True, text=True)
-            if r.returncode == 0:
-                r = subprocess.run([cxx, '-shared', str(obj), '-o', str(so), '-lm', '-pthread'], capture_output=True, text=True)
-            if r.returncode == 0:
-                with open(so, 'rb') as f: os.fsync(f.fileno())
-                digest = sha256_file(so)
-                os.replace(so, lib)   # a rename, atomic: no process ever sees (or has mapped) a half-written library
-                atomic_write_bytes(f'{lib}.sha256', f'{digest}\n'.encode())
-                return lib
-            errors.append(f"{' '.join(flags)}: {r.stderr.strip()[-500:]}")
-    raise RuntimeError('; '.join(errors))
-
-def build_kernel(source: str, stem: str, cxx=None, what: str = 'kernel', fallback: str = 'the pure-torch path'):
-    """Compile the C++ `source` once per machine (cached in the kernel cache as `<stem>_<hash>.so`, SHA-256 checked) and load
-    it with ctypes; None, with a warning that `what` falls back to `fallback`, when it cannot be built or loaded."""
-    cxx = cxx or os.environ.get('CXX') or shutil.which('g++') or shutil.which('c++') or shutil.which('clang++')
-    fallback = f"it falls back to {fallback}"
-    if not cxx or not shutil.which(cxx):
-        warnings.warn(f"{what}: no C++ compiler found (tried {cxx or 'g++, c++, clang++'}); {fallback}. "
-                      "Install g++ (or set CXX) for the fast path.", RuntimeWarning, stacklevel=3)
-        return None
-    try:
-        try: return ctypes.CDLL(str(_compile_kernel(cxx, source=source, stem=stem)))
-        except OSError: return ctypes.CDLL(str(_compile_kernel(cxx, rebuild=True, source=source, stem=stem)))   # checked, yet it does not load: build afresh
-    except (OSError, RuntimeError, subprocess.SubprocessError) as e:
-        warnings.warn(f"{what}: the C++ kernel could not be built or loaded with {cxx} ({e}); {fallback}. "
-                      f"The kernel cache is {_kernel_cache_dir()} (MAMBA_BYS_CACHE moves it; it must be writable).",
-                      RuntimeWarning, stacklevel=3)
-        return None
-
 def load_scan_kernel(cxx=None):
     "Compile (once per machine, cached) and load the C++ scan kernel; None, with a warning, when it cannot be built."
     lib = build_kernel(_KERNEL_SRC, 'selective_scan', cxx, 'selective_scan', 'the slower pure-torch chunked scan')
@@ -348,14 +286,6 @@ def load_scan_kernel(cxx=None):
         getattr(lib, f'scan_fwd_{suf}').argtypes = [P] * 11 + [I] * 6 + [ctypes.c_int]
         getattr(lib, f'scan_bwd_{suf}').argtypes = [P] * 17 + [I] * 6 + [ctypes.c_int]
     return lib
-
-_LOADED = {}   # name -> the loaded library, or None: each kernel is built (or found wanting) once per process
-
-def cached_kernel(name: str, load):
-    "`load()` (a library or None) on the first call for `name`, its result after that; None whenever `MAMBA_BYS_NO_KERNEL` is set."
-    if os.environ.get('MAMBA_BYS_NO_KERNEL'): return None
-    if name not in _LOADED: _LOADED[name] = load()
-    return _LOADED[name]
 
 def scan_kernel():
     "The loaded kernel (built on first use), or None when it is unavailable or `MAMBA_BYS_NO_KERNEL` is set."

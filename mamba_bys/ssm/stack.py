@@ -15,7 +15,7 @@ from dataclasses import dataclass, asdict, fields
 import torch
 import torch.nn as nn
 from ..core import check_count, check_flag
-from .scan import build_kernel, cached_kernel
+from ..core import build_kernel, cached_kernel
 from .mamba import MambaConfig, MambaBlock, RMSNorm, check_sequence_input, load_hf_mixer_weights
 from .bimamba import BiMambaBlock, check_bi_options
 
@@ -317,11 +317,21 @@ def step_kernel():
     "The fused-step kernel (built on first use, cached like the scan kernel), or None when it cannot be built or `MAMBA_BYS_NO_KERNEL` is set."
     return cached_kernel('fused_step', _load_step_kernel)
 
+_PROJECTIONS = ('in_proj', 'x_proj', 'dt_proj', 'out_proj', 'gate_proj', 'concat_proj')
+
+def _plain_projections(module: nn.Module) -> bool:
+    "Every projection the fused step reads is a plain `nn.Linear` (not, say, a quantized layer that computes otherwise)."
+    stack = getattr(module, 'stack', module)   # a model holding a stack, or the stack; a few attribute reads per layer
+    mixers = [l.mixer for l in stack.layers] if isinstance(stack, MambaStack) else \
+             [m for m in module.modules() if isinstance(m, (MambaBlock, BiMambaBlock))]
+    blocks = [b for m in mixers for b in (m, getattr(m, 'fwd', None), getattr(m, 'bwd', None)) if b is not None]
+    return all(type(getattr(b, k)) is nn.Linear for b in blocks for k in _PROJECTIONS if hasattr(b, k))
+
 def fused_step_applies(module: nn.Module) -> bool:
-    "Whether `FusedStep` can run `module`: parameters on the CPU in float32 or float64, and the kernel built."
+    "Whether `FusedStep` can run `module`: plain linear projections, parameters on the CPU in float32 or float64, the kernel built."
     p = next(module.parameters(), None)
     return (p is not None and p.device.type == 'cpu' and p.dtype in (torch.float32, torch.float64)
-            and step_kernel() is not None)
+            and _plain_projections(module) and step_kernel() is not None)
 
 class FusedStep:
     """The recurrent step of a whole `MambaStack` as one C++ call per position: every layer, and optionally an embedding
