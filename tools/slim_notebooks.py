@@ -47,11 +47,15 @@ def notebooks(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob('*.ipynb') if not any(part.startswith(('_', '.')) for part in p.relative_to(path).parts))
 
 
+CACHES = ('runs', '_proc')   # machine-local folders the lessons and the docs write (gitignored), not the course
+
 def du_bytes(folder: Path) -> int:
-    "Apparent size of `folder` as `du -sb` counts it: every file, link and folder, the folder itself included."
+    """Apparent size of `folder` as `du -sb` counts it (every file, link and folder, the folder itself included), without
+    hidden folders and files (`.hypothesis`, `.ipynb_checkpoints`, which tests and Jupyter leave) and the caches `CACHES`."""
     total = os.lstat(folder).st_size
     for d, dirs, files in os.walk(folder):
-        total += sum(os.lstat(os.path.join(d, n)).st_size for n in dirs + files)
+        dirs[:] = [n for n in dirs if not n.startswith('.') and n not in CACHES]
+        total += sum(os.lstat(os.path.join(d, n)).st_size for n in dirs + files if not n.startswith('.'))
     return total
 
 
