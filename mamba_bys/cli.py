@@ -14,7 +14,7 @@ import argparse, filecmp, json, os, sys, tempfile, time
 from pathlib import Path
 
 # %% ../nbs/10_cli.ipynb #8258162f
-DATASETS = ('sprites', 'games', 'frames', 'text')
+DATASETS = ('sprites', 'games', 'frames', 'text', 'robots')
 
 def build_data(out_dir=None, only=DATASETS, progress: bool = False) -> dict:
     "Build the shipped datasets named in `only` into `out_dir` (default: `data_dir()`), saying what it does when `progress`; returns {name: folder}."
@@ -27,6 +27,7 @@ def build_data(out_dir=None, only=DATASETS, progress: bool = False) -> dict:
     if 'games' in only: from mamba_bys.data.games import build_games; builders['games'] = build_games
     if 'frames' in only: from mamba_bys.data.frames import build_frames; builders['frames'] = build_frames
     if 'text' in only: from mamba_bys.data.text import build_text; builders['text'] = build_text
+    if 'robots' in only: from mamba_bys.data.robots import build_robots; builders['robots'] = build_robots
     built = {}
     for k, (name, build) in enumerate(builders.items(), 1):
         if progress: print(f'[{k}/{len(builders)}] {name}: building ...', flush=True)
@@ -72,7 +73,7 @@ def _cmd_data(args):
     build_data(args.out, only, progress=True)
     return 0
 
-BENCH_PARTS = ('scan', 'model', 'bidirectional', 'generate', 'ternary')   # bench.PARTS and Part 8's ternary table, named here so parsing imports nothing
+BENCH_PARTS = ('scan', 'model', 'bidirectional', 'generate', 'ternary', 'gpu')   # bench.PARTS, Part 8's ternary table, the GPU path's checks: named here so parsing imports nothing
 
 def bench_part(name: str) -> str:
     "`name` if it is a part of the benchmark (an argparse type: `nargs='*'` with `choices` fails on Python < 3.12)."
@@ -80,17 +81,21 @@ def bench_part(name: str) -> str:
     return name
 
 def _cmd_bench(args):
-    from mamba_bys.bench import run_bench, format_table, bench_targets, ternary_bench
-    parts = tuple(args.parts or ('scan', 'model', 'generate'))
+    from mamba_bys.bench import run_bench, format_table, bench_targets, ternary_bench, gpu_checks
+    parts, failed = tuple(args.parts or ('scan', 'model', 'generate')), False
     if 'ternary' in parts:   # its own table: bytes and speed of packed ternary weights against float32
         tb = ternary_bench(args.quick)
         print(f"Measured {tb.attrs['machine']}\n\n{tb.to_markdown(index=False, floatfmt='.3g')}\n")
-        parts = tuple(p for p in parts if p != 'ternary')
-        if not parts: return 0
+    if 'gpu' in parts:       # its own table: the GPU path's checks, each 'passed', 'failed' or 'skipped: no GPU'
+        checks = gpu_checks(args.quick)
+        print(f"Measured {checks.attrs['machine']}\n\n{checks.to_markdown(index=False)}\n")
+        failed = bool((checks.status == 'failed').any())   # a wrong result on the GPU fails the command
+    parts = tuple(p for p in parts if p not in ('ternary', 'gpu'))
+    if not parts: return int(failed)
     df = run_bench(parts=parts, quick=args.quick)
     targets = bench_targets(df)
     print(format_table(df)); print(); print(targets)
-    return bench_exit_code(targets, args.check)
+    return max(bench_exit_code(targets, args.check), int(failed))
 
 def bench_exit_code(targets, check: bool) -> int:
     "With `--check`: 1 when a measured target was missed (each missed one named on stderr), else 0."
@@ -149,7 +154,9 @@ def checkpoint_path(name) -> Path:
     path = Path(name)
     if path.is_dir(): path = path / 'model.pt'
     if not path.is_file() and name in task_names(): path = Path('runs') / name / 'model.pt'
-    if not path.is_file(): raise FileNotFoundError(f"no checkpoint at {path}; train one with `mamba-bys train caption` (or othello, video, bytelm)")
+    if not path.is_file():
+        first, *others = task_names()
+        raise FileNotFoundError(f"no checkpoint at {path}; train one with `mamba-bys train {first}` (or {', '.join(others)})")
     return path
 
 def _checkpoint_module(path):

@@ -6,13 +6,14 @@ Docs: https://mamba-bys.github.io/mamba_bys/core.html.md"""
 
 # %% auto #0
 __all__ = ['IN_TEST', 'PLOTLY_MIME', 'full_or_test', 'check_count', 'check_number', 'check_flag', 'seed_everything',
-           'pick_device', 'data_dir', 'typed_array', 'plotly_compact', 'use_plotly_for_docs', 'plotly_html',
-           'plotly_html_for_docs', 'docs_without_main', 'atomic_write', 'atomic_write_bytes', 'save_npy', 'sha256_file',
-           'write_manifest', 'read_manifest', 'checked_file', 'NotWritableError', 'writable_dir', 'compile_kernel',
-           'build_kernel', 'cached_kernel']
+           'pick_device', 'machine_summary', 'data_dir', 'typed_array', 'plotly_compact', 'use_plotly_for_docs',
+           'plotly_html', 'plotly_html_for_docs', 'docs_without_main', 'atomic_write', 'atomic_write_bytes', 'save_npy',
+           'sha256_file', 'write_manifest', 'read_manifest', 'checked_file', 'NotWritableError', 'writable_dir',
+           'compile_kernel', 'build_kernel', 'cached_kernel']
 
 # %% ../nbs/00_core.ipynb #4cfeb37b
-import math, numbers, operator, os, random, re
+import math, numbers, operator, os, platform, random, re
+from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np
 import torch
@@ -105,6 +106,12 @@ def pick_device(device=None) -> torch.device:
     if torch.cuda.is_available(): return torch.device('cuda')
     if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
+
+# %% ../nbs/00_core.ipynb #21d52181
+def machine_summary() -> str:
+    "Date, platform, CPU, cores, torch threads and library versions: what a measurement depends on."
+    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.platform()} · {platform.processor() or platform.machine()} · "
+            f"{os.cpu_count()} cores, {torch.get_num_threads()} torch threads · Python {platform.python_version()} · torch {torch.__version__}")
 
 # %% ../nbs/00_core.ipynb #3b28cc41
 def data_dir() -> Path:
@@ -235,7 +242,7 @@ def docs_without_main(cell):
             if mime.startswith('text/'): out['data'][mime] = re.sub(r'\b__main__\.', '', ''.join(text) if isinstance(text, list) else text)
 
 # %% ../nbs/00_core.ipynb #816ef178
-import glob, hashlib, json, tempfile
+import glob, tempfile
 
 def _umask() -> int:
     mask = os.umask(0); os.umask(mask)
@@ -312,7 +319,7 @@ def writable_dir(path, fix: str = 'pass a folder you can write to') -> Path:
     return path
 
 # %% ../nbs/00_core.ipynb #9f29dbb3
-import ctypes, platform, shutil, subprocess, warnings
+import ctypes, shutil, subprocess, warnings
 
 _FLAG_SETS = (['-O3', '-march=native', '-ffast-math'], ['-O3', '-ffast-math'], ['-O2'])
 

@@ -95,8 +95,7 @@ def bleu_from_stats(correct, total, sys_len: int, ref_len: int, smooth: str = 'e
     "BLEU from corpus-summed statistics: clipped matches and n-gram totals per order, and the two lengths."
     if smooth not in SMOOTH_DEFAULTS: raise ValueError(f"unknown smooth={smooth!r}; pass one of {', '.join(map(repr, SMOOTH_DEFAULTS))}")
     if smooth_value is None: smooth_value = SMOOTH_DEFAULTS[smooth]
-    elif smooth in ('floor', 'add-k') and not smooth_value > 0:
-        raise ValueError(f"smooth_value must be > 0 for smooth={smooth!r}, got {smooth_value}")
+    elif smooth in ('floor', 'add-k'): smooth_value = check_number('smooth_value', smooth_value, low=0, low_open=True, hint=f"smooth={smooth!r} adds it")
     correct, total, max_order = list(correct), list(total), len(correct)
     bp = 1.0 if sys_len >= ref_len else (math.exp(1 - ref_len / sys_len) if sys_len > 0 else 0.0)
     precisions = [0.0] * max_order
@@ -197,7 +196,7 @@ def gaussian_window(sigma: float = 1.5, truncate: float = 3.5) -> torch.Tensor:
 def ssim_map(preds, target, data_range: float, padding: str = 'valid', sigma: float = 1.5, k1: float = 0.01, k2: float = 0.03) -> torch.Tensor:
     "The SSIM of every pixel (B, C, H', W'): 'valid' keeps pixels whose window fits (H' = H - 10 for σ = 1.5), 'reflect' pads and keeps all."
     if padding not in ('valid', 'reflect'): raise ValueError(f"unknown padding={padding!r}; pass 'valid' (scikit-image) or 'reflect' (torchmetrics)")
-    if not sigma > 0: raise ValueError(f"sigma must be > 0, got {sigma}")
+    sigma = check_number('sigma', sigma, low=0, low_open=True, hint='the Gaussian window, e.g. 1.5')
     w = gaussian_window(sigma)
     r = len(w) // 2
     preds, target, L = _check_images(preds, target, data_range, min_side=2 * r + 1)
@@ -221,10 +220,9 @@ def ssim(preds, target, data_range: float, reduction: str = 'mean', padding: str
 # %% ../nbs/07_evaluation/00_metrics.ipynb #2409b320
 def bits_per_byte_from_nll(total_nll: float, n_bytes: int) -> float:
     "Bits per byte from a summed natural-log NLL (nats) over `n_bytes` real bytes: total_nll / (n_bytes · ln 2)."
-    total_nll = float(total_nll.item() if isinstance(total_nll, torch.Tensor) else total_nll)
-    n_bytes = int(n_bytes.item() if isinstance(n_bytes, torch.Tensor) else n_bytes)
-    if n_bytes <= 0: raise ValueError(f"n_bytes must be > 0, got {n_bytes}: there are no real bytes to score")
-    if math.isnan(total_nll) or total_nll < 0: raise ValueError(f"total_nll must be a sum of NLLs >= 0 (nats), got {total_nll}")
+    total_nll = check_number('total_nll', total_nll.item() if isinstance(total_nll, torch.Tensor) else total_nll, low=0, finite=False,
+                             hint='a sum of NLLs in nats (inf: some real byte had probability 0)')
+    n_bytes = check_count('n_bytes', n_bytes, hint='there are no real bytes to score')
     return total_nll / (n_bytes * math.log(2))   # inf if the model gave some real byte probability 0
 
 def byte_nll(logits, targets, mask, special: str = 'exclude'):

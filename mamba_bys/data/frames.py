@@ -11,8 +11,7 @@ __all__ = ['PHOTOS_TRAIN', 'PHOTOS_VALID', 'IMAGE_SUFFIXES', 'VIDEO_SUFFIXES', '
 
 # %% ../../nbs/01_data/04_frames.ipynb #ad69daea
 from pathlib import Path
-from ..core import check_count, save_npy, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
-import json
+from ..core import check_count, check_number, save_npy, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
 import numpy as np
 from ..bytes import as_rgb_uint8
 
@@ -48,7 +47,7 @@ def render_window(image: np.ndarray, cy: float, cx: float, side: float, size: in
     img = as_image(image)
     h, w = img.shape[:2]
     size = check_count('size', size)
-    if not 0 < side <= min(h, w): raise ValueError(f"window side must be in (0, {min(h, w)}] for an image of shape {img.shape[:2]}, got {side}")
+    side = check_number('side', side, low=0, low_open=True, high=min(h, w), hint=f"the window must fit in the image of shape {img.shape[:2]}")
     if not (side / 2 - 1e-9 <= cy <= h - side / 2 + 1e-9 and side / 2 - 1e-9 <= cx <= w - side / 2 + 1e-9):
         raise ValueError(f"window centre ({cy:.1f}, {cx:.1f}) with side {side:.1f} leaves the image of shape {img.shape[:2]}")
     scale = side / size
@@ -74,9 +73,9 @@ def _check_clip_args(n_frames, size):
     check_count('n_frames', n_frames); check_count('size', size)
 
 def _check_rel(name, p):
-    p = tuple(float(v) for v in p)
-    if len(p) != 2 or not all(0 <= v <= 1 for v in p): raise ValueError(f"{name} must be a relative (y, x) position with values in [0, 1], got {p}")
-    return p
+    p = tuple(p)
+    if len(p) != 2: raise ValueError(f"{name} must be a relative (y, x) position with values in [0, 1], got {p}")
+    return tuple(check_number(f"{name}[{i}]", v, low=0, high=1, hint='a relative (y, x) position') for i, v in enumerate(p))
 
 def pan_clip(image, n_frames: int = 8, size: int = 64, side: float = None, start=(0.0, 0.0), end=(1.0, 1.0)) -> np.ndarray:
     "Clip (n_frames, size, size, 3) uint8 of a window of `side` (default: half the shorter side) moving from `start` to `end` (relative (y, x) in [0, 1])."
@@ -93,8 +92,7 @@ def zoom_clip(image, n_frames: int = 8, size: int = 64, center=(0.5, 0.5), zoom=
     "Clip (n_frames, size, size, 3) uint8 zooming from magnification `zoom[0]` to `zoom[1]` (1 = largest square window) at relative `center`."
     img = as_image(image); _check_clip_args(n_frames, size)
     h, w = img.shape[:2]
-    z0, z1 = (float(z) for z in zoom)
-    if not (z0 >= 1 and z1 >= 1): raise ValueError(f"zoom magnifications must be >= 1 (1 = the largest square window), got {zoom}")
+    z0, z1 = (check_number(f"zoom[{i}]", z, low=1, hint='a magnification: 1 is the largest square window') for i, z in enumerate(zoom))
     ry, rx = _check_rel('center', center)
     t = np.linspace(0, 1, n_frames) if n_frames > 1 else np.zeros(1)
     sides = min(h, w) / np.exp(np.log(z0) + (np.log(z1) - np.log(z0)) * t)

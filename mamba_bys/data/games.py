@@ -10,11 +10,10 @@ __all__ = ['KINDS', 'SPLITS', 'FILES', 'encode_game', 'decode_game', 'generate_g
 # %% ../../nbs/01_data/03_games.ipynb #21cb65cf
 from pathlib import Path
 from ..core import check_count, save_npy, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
-import json
 import numpy as np
 import torch
 from ..bytes import Special
-from ..othello import PASS, Board, Game, IllegalMoveError, SearchPlayer, play_game, random_player, replay, square_name
+from ..othello import PASS, Game, SearchPlayer, play_game, random_player, replay
 
 # %% ../../nbs/01_data/03_games.ipynb #732bce8e
 def encode_game(moves) -> torch.Tensor:

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
-from ..core import check_count, data_dir, writable_dir
-from ..bytes import NES_PALETTE, palette_image, quantize
+from ..core import check_count, check_number, data_dir, writable_dir
+from ..bytes import quantize
 
 # %% ../../nbs/01_data/01_sprites.ipynb #f0d10527
 SPRITE_SIZE = 16
@@ -349,8 +349,8 @@ def _hub_reachable(timeout: float = 3.0, endpoint: str = None) -> bool:
 def load_pokemon(valid_frac: float = 0.1, test_frac: float = 0.1, seed: int = 0, cache_dir=None, offline: bool = None) -> datasets.DatasetDict:
     """PixelBytes-Pokemon from the Hub in the sprite schema, split train/valid/test by `seed`. `offline=True`: cache only;
     `None`: cache only too when the Hub does not answer within seconds (or HF_HUB_OFFLINE is set), so offline it fails at once."""
-    if not (0 < valid_frac < 1 and 0 < test_frac < 1 and valid_frac + test_frac < 1):
-        raise ValueError(f"valid_frac and test_frac must be in (0, 1) with a sum below 1, got {valid_frac}, {test_frac}")
+    for k, v in (('valid_frac', valid_frac), ('test_frac', test_frac)): check_number(k, v, low=0, high=1, low_open=True, high_open=True)
+    if valid_frac + test_frac >= 1: raise ValueError(f"valid_frac and test_frac must have a sum below 1 (the rest is train), got {valid_frac}, {test_frac}")
     if offline is None and (datasets.config.HF_HUB_OFFLINE or not _hub_reachable()): offline = True   # not ~30 s of retries
     try:
         with _hub_offline(offline): raw = datasets.load_dataset(POKEMON_REPO, split='train', cache_dir=cache_dir)

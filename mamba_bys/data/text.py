@@ -9,8 +9,8 @@ __all__ = ['stdlib_dir', 'list_text_files', 'text_corpus', 'split_of', 'build_te
 
 # %% ../../nbs/01_data/05_text.ipynb #9e69c077
 from pathlib import Path
-from ..core import check_count, atomic_write_bytes, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
-import hashlib, json, os, platform, sysconfig
+from ..core import check_count, check_number, atomic_write_bytes, sha256_file, write_manifest, read_manifest, checked_file, writable_dir
+import hashlib, os, platform, sysconfig
 import numpy as np
 
 # %% ../../nbs/01_data/05_text.ipynb #27a07363
@@ -52,7 +52,7 @@ def text_corpus(path=None, pattern: str = None, max_file_bytes: int = 64_000) ->
 def split_of(relpath: str, seed: int = 0, valid_frac: float = 0.1) -> str:
     "'valid' or 'train' for the file at `relpath`: a hash of (seed, path), stable across machines and file orders."
     if not isinstance(relpath, str): raise TypeError(f"relpath must be a str, got {type(relpath).__name__}")
-    if not 0 <= valid_frac <= 1: raise ValueError(f"valid_frac must be in [0, 1], got {valid_frac}")
+    check_number('valid_frac', valid_frac, low=0, high=1, hint='the share of files held out')
     return 'valid' if _unit_hash(relpath, seed, 'split') < valid_frac else 'train'
 
 def _unit_hash(relpath: str, seed: int, salt: str) -> float:

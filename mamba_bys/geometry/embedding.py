@@ -9,7 +9,7 @@ __all__ = ['STDLIB_MODULES', 'Hierarchy', 'stdlib_class_hierarchy', 'embedding_d
            'reconstruction_metrics']
 
 # %% ../../nbs/03_wubu/03_hierarchies.ipynb #cfd21016
-import importlib, inspect, functools, math
+import importlib, inspect, functools
 from dataclasses import dataclass
 import torch
 import torch.nn.functional as F

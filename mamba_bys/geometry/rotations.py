@@ -9,7 +9,6 @@ __all__ = ['skew_from_params', 'so_n_exp', 'cayley', 'SORotation', 'quat_mul', '
            'quat_right_matrix', 'quat_to_matrix3', 'QuaternionRotation', 'make_rotation']
 
 # %% ../../nbs/03_wubu/01_rotations.ipynb #fd06ac81
-import math
 import torch
 from torch import nn, Tensor
 from ..core import check_count

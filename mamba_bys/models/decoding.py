@@ -12,6 +12,7 @@ import math
 import torch
 import torch.nn.functional as F
 from ..bytes import Special, VOCAB_SIZE
+from ..core import check_count, check_number
 from ..ssm.stack import fused_step_applies
 from .bytelm import ByteLM, check_ids
 
@@ -27,13 +28,10 @@ class ReferenceStep:
     def step(self, ids):
         logits, self.states = self.model.step(ids, self.states); return logits
 
-def check_beam_args(beam_width, max_new_tokens, length_penalty):
-    if isinstance(beam_width, bool) or not isinstance(beam_width, int) or beam_width < 1:
-        raise ValueError(f"beam_width must be a positive int (1 is greedy), got {beam_width!r}")
-    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
-        raise ValueError(f"max_new_tokens must be a positive int, got {max_new_tokens!r}")
-    if isinstance(length_penalty, bool) or not isinstance(length_penalty, (int, float)) or not math.isfinite(length_penalty):
-        raise ValueError(f"length_penalty must be a finite number (0: no normalisation, 1: mean log-probability), got {length_penalty!r}")
+def check_beam_args(beam_width, max_new_tokens, length_penalty) -> tuple:
+    "(beam_width, max_new_tokens, length_penalty) as int, int, float, or a clear error naming the bad one."
+    return (check_count('beam_width', beam_width, hint='1 is greedy'), check_count('max_new_tokens', max_new_tokens),
+            check_number('length_penalty', length_penalty, hint='0: no normalisation, 1: mean log-probability'))
 
 def _select(top, beam, tok, width, stops):
     "For one prompt: its finished candidates (rank < width, ending in a stop token) and up to `width` running ones."
@@ -58,7 +56,7 @@ def beam_search(model: ByteLM, prompt_ids, beam_width: int = 4, max_new_tokens: 
         raise TypeError(f"prompt_ids must be a LongTensor of shape (L,) or (batch, L), got {type(prompt_ids).__name__}")
     ids = check_ids(prompt_ids[None] if single else prompt_ids, model.config.max_len)
     if bool((ids == Special.PAD).any()): raise ValueError("prompt_ids contain PAD; pass unpadded prompts of one length")
-    check_beam_args(beam_width, max_new_tokens, length_penalty)
+    beam_width, max_new_tokens, length_penalty = check_beam_args(beam_width, max_new_tokens, length_penalty)
     can_fuse = fused_step_applies(model)
     if fused is None: fused = can_fuse
     elif fused and not can_fuse: raise RuntimeError("fused=True needs a CPU float32/float64 model and the C++ kernel; pass fused=None")

@@ -11,7 +11,6 @@ __all__ = ['HASH_BASE', 'HASH_MOD', 'HASH_MIX', 'PATCHINGS', 'causal_char_starts
            'HierarchicalStep', 'generate_bytes']
 
 # %% ../../nbs/05_models/02_hierarchical.ipynb #6e1646a7
-import math
 from dataclasses import dataclass
 import numpy as np
 import torch
@@ -21,7 +20,7 @@ from ..bytes import Special, VOCAB_SIZE
 from ..core import check_count, check_number
 from ..ssm.mamba import MambaConfig, RMSNorm
 from ..ssm.stack import MambaStack
-from .bytelm import ByteLM, check_ids, sample_next, check_sampling, generate as lm_generate
+from .bytelm import ByteLM, check_ids, pick_next, check_sampling, generate as lm_generate
 from .wubu import WubuConfig, WubuStack
 from .patching import check_bytes, byte_entropy_bits
 
@@ -56,8 +55,7 @@ def causal_char_starts(ids: torch.Tensor) -> torch.Tensor:
     return ~inside
 
 def _check_patch_args(threshold, max_patch_len):
-    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 8):
-        raise ValueError(f"threshold must be a number of bits in [0, 8] (a byte's entropy is at most 8 bits) or None, got {threshold!r}")
+    check_number('threshold', threshold, low=0, high=8, optional=True, hint="bits of trigram entropy; a byte's entropy is at most 8 bits")
     check_count('max_patch_len', max_patch_len, minimum=4, optional=True, hint='a UTF-8 character can take 4 bytes and is never split')
 
 def causal_patch_starts(ids: torch.Tensor, entropies: torch.Tensor = None, threshold: float = None,
@@ -65,13 +63,17 @@ def causal_patch_starts(ids: torch.Tensor, entropies: torch.Tensor = None, thres
     """(batch, L) bool, True at the first byte of each patch: a character start where the entropy exceeds `threshold`
     (or did inside the character before), or where the next character would not fit in `max_patch_len`; causal."""
     _check_patch_args(threshold, max_patch_len)
+    if threshold is not None and (entropies is None or entropies.shape != ids.shape):
+        raise ValueError(f"entropies must have the shape of ids {tuple(ids.shape)}")
+    return _patch_starts(ids, entropies, threshold, max_patch_len)
+
+def _patch_starts(ids, entropies, threshold, max_patch_len):
+    "`causal_patch_starts` without the checks: the model calls it every forward pass and every byte, its config checked once."
     x = ids.long()
     b, L = x.shape
     starts = causal_char_starts(x)
     trig = torch.zeros(b, L, dtype=torch.bool, device=x.device)
-    if threshold is not None:
-        if entropies is None or entropies.shape != x.shape: raise ValueError(f"entropies must have the shape of ids {tuple(x.shape)}")
-        trig = entropies > threshold
+    if threshold is not None: trig = entropies > threshold
     trig[:, 0] = True
     eff, inside_run = trig.clone(), torch.ones_like(starts)
     for k in (1, 2, 3):   # a trigger up to 3 bytes back, inside the character before t, moves to t
@@ -214,8 +216,8 @@ class HierarchicalByteLM(nn.Module):
     def patch_starts(self, ids: torch.Tensor) -> torch.Tensor:
         "(batch, L) bool: True at the first byte of each patch (decided causally)."
         c = self.config
-        if c.patching == 'static': return causal_patch_starts(ids, max_patch_len=c.max_patch_len)
-        return causal_patch_starts(ids, trigram_entropies(ids, self.entropy_table), c.threshold, c.max_patch_len)
+        if c.patching == 'static': return _patch_starts(ids, None, None, c.max_patch_len)
+        return _patch_starts(ids, trigram_entropies(ids, self.entropy_table), c.threshold, c.max_patch_len)
 
     def encode(self, ids: torch.Tensor) -> torch.Tensor:
         "Local encoder: byte + hashed n-gram embeddings, causal Mamba over the bytes -> (batch, L, d_local)."
@@ -321,7 +323,7 @@ class HierarchicalStep:
         m, c = self.model, self.model.config
         if self.t == 0: return torch.ones(self.batch, dtype=torch.bool, device=w.device)
         ent = trigram_entropies(w, m.entropy_table) if c.patching == 'entropy' else None
-        cut = causal_patch_starts(w, ent, c.threshold if c.patching == 'entropy' else None)[:, -1]
+        cut = _patch_starts(w, ent, c.threshold if c.patching == 'entropy' else None, None)[:, -1]
         o = causal_char_starts(w)[:, -1] & (cut | (self.t - self.last + _lead_len(w[:, -1]) > c.max_patch_len))
         self.last = torch.where(o, self.t, self.last)
         return o
@@ -392,7 +394,7 @@ def generate_bytes(model: nn.Module, prompt: bytes, max_new_bytes: int = 200, te
         if stepper is not None: logits = stepper.feed(ids[None])[0]
         for _ in range(max_new_bytes):
             if stepper is None: logits = model(ids[None, -limit:])[0, -1]
-            nxt = int(sample_next(logits, temperature, top_k, top_p, generator=gen, greedy=greedy))
+            nxt = int(pick_next(logits, temperature, top_k, top_p, generator=gen, greedy=greedy))   # checked above
             if nxt >= 256: break   # a special id: the model ended the text
             out.append(nxt)
             if stepper is not None: logits = stepper.advance(ids.new_tensor([nxt]))[0]

@@ -18,6 +18,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..bytes import VOCAB_SIZE
+from ..core import check_count, check_number
 from ..ssm.mamba import MambaConfig, MambaBlock, RMSNorm, check_sequence_input
 from .bytelm import check_ids
 
@@ -87,13 +88,10 @@ class Routing:
 
 def check_router_options(top_k, capacity_factor, capacity_mode, n_experts=None, where='route'):
     "A clear error for an impossible top_k, capacity_factor or capacity_mode."
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-        raise ValueError(f"{where}: top_k must be a positive int (1 for Switch, 2 for GShard), got {top_k!r}")
+    check_count(f"{where}: top_k", top_k, hint='1 for Switch, 2 for GShard')
     if n_experts is not None and top_k > n_experts:
         raise ValueError(f"{where}: top_k={top_k} exceeds the number of experts ({n_experts}); pass top_k <= {n_experts}")
-    if capacity_factor is not None and (isinstance(capacity_factor, bool) or not isinstance(capacity_factor, (int, float))
-                                        or not (capacity_factor > 0 and math.isfinite(capacity_factor))):
-        raise ValueError(f"{where}: capacity_factor must be a positive number (e.g. 1.25) or None (never drop), got {capacity_factor!r}")
+    check_number(f"{where}: capacity_factor", capacity_factor, low=0, low_open=True, optional=True, hint='e.g. 1.25; None never drops a token')
     if capacity_mode not in CAPACITY_MODES:
         raise ValueError(f"{where}: capacity_mode must be one of {CAPACITY_MODES}, got {capacity_mode!r}")
 
@@ -201,9 +199,6 @@ def run_on_tokens(expert: nn.Module, x: torch.Tensor, take: torch.Tensor) -> tor
 GATES = ('probability', 'argmax')
 EXPERT_INPUTS = ('routed', 'all')
 
-def _check_int(name, v, lo=1):
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"MoEConfig.{name} must be an int >= {lo}, got {v!r}")
-
 @dataclass
 class MoEConfig:
     "A byte LM whose every layer is x + MoE(RMSNorm(x)); the attention and MLP experts' widths default to the Mamba expert's parameter count."
@@ -226,7 +221,7 @@ class MoEConfig:
     norm_eps: float = 1e-5
 
     def __post_init__(self):
-        for k in ('d_model', 'n_layers', 'd_state', 'expand', 'n_heads', 'max_len'): _check_int(k, getattr(self, k))
+        for k in ('d_model', 'n_layers', 'd_state', 'expand', 'n_heads', 'max_len'): setattr(self, k, check_count(f"MoEConfig.{k}", getattr(self, k)))
         if isinstance(self.experts, str) or not isinstance(self.experts, (tuple, list)) or not self.experts:
             raise ValueError(f"MoEConfig.experts must be a non-empty tuple of expert kinds from {EXPERT_KINDS}, got {self.experts!r}")
         self.experts = tuple(self.experts)
@@ -236,17 +231,14 @@ class MoEConfig:
         if self.gate not in GATES: raise ValueError(f"MoEConfig.gate must be one of {GATES}, got {self.gate!r}")
         if self.expert_input not in EXPERT_INPUTS:
             raise ValueError(f"MoEConfig.expert_input must be one of {EXPERT_INPUTS} (what a sequence expert reads), got {self.expert_input!r}")
-        for k in ('balance_coef', 'z_coef'):
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (v >= 0 and math.isfinite(v)):
-                raise ValueError(f"MoEConfig.{k} must be a number >= 0, got {v!r}")
-        if not (isinstance(self.norm_eps, (int, float)) and self.norm_eps > 0): raise ValueError(f"MoEConfig.norm_eps must be > 0, got {self.norm_eps!r}")
+        for k in ('balance_coef', 'z_coef'): setattr(self, k, check_number(f"MoEConfig.{k}", getattr(self, k), low=0))
+        self.norm_eps = check_number('MoEConfig.norm_eps', self.norm_eps, low=0, low_open=True)
+        self.d_attn, self.d_ff = (check_count(f"MoEConfig.{k}", getattr(self, k), optional=True, hint='None matches the Mamba expert')
+                                  for k in ('d_attn', 'd_ff'))
         if self.d_attn is not None:
-            _check_int('d_attn', self.d_attn)
             if self.d_attn % (2 * self.n_heads):
                 raise ValueError(f"MoEConfig.d_attn ({self.d_attn}) must be a multiple of 2·n_heads = {2 * self.n_heads} "
                                  "(RoPE rotates pairs of each head's features); or None to match the Mamba expert")
-        if self.d_ff is not None: _check_int('d_ff', self.d_ff)
 
     def mamba_config(self) -> MambaConfig:
         return MambaConfig(d_model=self.d_model, n_layers=1, d_state=self.d_state, expand=self.expand, max_len=self.max_len, norm_eps=self.norm_eps)

@@ -10,8 +10,7 @@ __all__ = ['STACKS', 'TILINGS', 'KL_SCHEDULES', 'EuclideanStack', 'n_params', 'm
            'discriminator_loss', 'generator_loss']
 
 # %% ../../nbs/05_models/00_video.ipynb #13cb45a7
-import math
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from typing import NamedTuple, Optional
 import torch
 from torch import nn

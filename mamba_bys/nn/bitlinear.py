@@ -9,17 +9,16 @@ __all__ = ['WEIGHT_RULES', 'ACT_QUANT', 'QMAX', 'THRESHOLD', 'BLOCK', 'TERNARY_S
            'weight_scale', 'ternarize', 'quantize_activations', 'rms_norm', 'ste', 'fake_quant_weight',
            'fake_quant_activations', 'BitLinear', 'BitMultiheadAttention', 'bitify', 'count_bitlinear', 'packed_blocks',
            'pack_ternary', 'unpack_ternary', 'ternary_kernel', 'ternary_matmul_reference', 'ternary_matvec',
-           'packed_weights', 'uses_packed_kernel', 'packed_forward', 'weight_bytes', 'machine_summary',
-           'mamba_projections', 'projection_speed', 'generation_speed', 'ternary_speed_table']
+           'packed_weights', 'uses_packed_kernel', 'packed_forward', 'weight_bytes', 'mamba_projections',
+           'projection_speed', 'generation_speed', 'ternary_speed_table']
 
 # %% ../../nbs/08_efficient/00_bitlinear.ipynb #1565c0ce
-import copy, ctypes, fnmatch, math, os, platform, time
-from datetime import datetime, timezone
+import copy, ctypes, fnmatch, math, time
 from typing import Callable, Optional
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import build_kernel, cached_kernel
+from ..core import build_kernel, cached_kernel, check_count, check_flag, check_number
 
 # %% ../../nbs/08_efficient/00_bitlinear.ipynb #ee70e21f
 WEIGHT_RULES = ('absmean', 'threshold')   # BitNet b1.58's RoundClip(W/γ) | BitMar's |W|/γ > 2/3
@@ -90,15 +89,13 @@ class BitLinear(nn.Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True, weight_rule: str = 'absmean',
                  act_quant: str = 'always', norm: bool = True, eps: float = 1e-5):
         super().__init__()
-        for k, v in dict(in_features=in_features, out_features=out_features).items():
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"BitLinear.{k} must be a positive int, got {v!r}")
+        in_features, out_features = check_count('BitLinear.in_features', in_features), check_count('BitLinear.out_features', out_features)
         check_weight_rule(weight_rule)
         if act_quant not in ACT_QUANT: raise ValueError(f"act_quant must be one of {ACT_QUANT}, got {act_quant!r}")
-        for k, v in dict(bias=bias, norm=norm).items():
-            if not isinstance(v, bool): raise TypeError(f"BitLinear.{k} must be True or False, got {v!r}")
-        if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps > 0: raise ValueError(f"eps must be a positive number, got {eps!r}")
+        bias, norm = check_flag('BitLinear.bias', bias), check_flag('BitLinear.norm', norm)
         self.in_features, self.out_features = in_features, out_features
-        self.weight_rule, self.act_quant, self.norm, self.eps = weight_rule, act_quant, norm, float(eps)
+        self.weight_rule, self.act_quant, self.norm = weight_rule, act_quant, norm
+        self.eps = check_number('BitLinear.eps', eps, low=0, low_open=True)
         lin = nn.Linear(in_features, out_features, bias)   # nn.Linear's initialisation, by nn.Linear itself
         self.latent_weight = nn.Parameter(lin.weight.detach().clone())
         self.bias = nn.Parameter(lin.bias.detach().clone()) if bias else None
@@ -218,7 +215,7 @@ def bitify(model: nn.Module, weight_rule: str = 'absmean', act_quant: str = 'alw
     if any(not isinstance(p, str) for p in skip): raise TypeError(f"skip must be module names or glob patterns (str), got {skip!r}")
     check_weight_rule(weight_rule)
     if act_quant not in ACT_QUANT: raise ValueError(f"act_quant must be one of {ACT_QUANT}, got {act_quant!r}")
-    if not isinstance(norm, bool): raise TypeError(f"norm must be True or False, got {norm!r}")
+    check_flag('norm', norm)
     names = [n for n, _ in model.named_modules() if n]
     unmatched = [p for p in skip if not any(_matches(n, (p,)) for n in names)]
     if unmatched: raise ValueError(f"skip patterns {unmatched} match no module of the model; its modules include {names[:12]}")
@@ -269,7 +266,7 @@ def unpack_ternary(packed: torch.Tensor, cols: int) -> torch.Tensor:
     if not isinstance(packed, torch.Tensor) or packed.dtype != torch.uint8 or packed.dim() != 2:
         raise TypeError(f"packed must be a (rows, 32·blocks) uint8 tensor from pack_ternary, got "
                         f"{getattr(packed, 'dtype', type(packed).__name__)} {tuple(getattr(packed, 'shape', ()))}")
-    if isinstance(cols, bool) or not isinstance(cols, int) or cols < 1: raise ValueError(f"cols must be a positive int, got {cols!r}")
+    cols = check_count('cols', cols, hint='the columns of the matrix pack_ternary packed')
     rows, nbytes = packed.shape
     if nbytes != 32 * packed_blocks(cols):
         raise ValueError(f"packed has {nbytes} bytes a row, but {cols} columns pack into {32 * packed_blocks(cols)}: pass the cols it was packed with")
@@ -415,7 +412,7 @@ def ternary_matmul_reference(t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 def ternary_matvec(packed: torch.Tensor, x: torch.Tensor, cols: int) -> torch.Tensor:
     """The integer product (n, rows), int32, of packed ternary weights (`pack_ternary` of a (rows, cols) matrix) and int8
     activations x (n, cols): the C++ kernel, or without it the same integers from the unpacked weights in torch."""
-    if isinstance(cols, bool) or not isinstance(cols, int) or cols < 1: raise ValueError(f"cols must be a positive int, got {cols!r}")
+    cols = check_count('cols', cols, hint='the columns of the matrix pack_ternary packed')
     if not isinstance(packed, torch.Tensor) or packed.dtype != torch.uint8 or packed.dim() != 2 or packed.shape[1] != 32 * packed_blocks(cols):
         raise ValueError(f"packed must be the (rows, {32 * packed_blocks(cols)}) uint8 tensor pack_ternary makes of {cols} columns, got "
                          f"{getattr(packed, 'dtype', type(packed).__name__)} {tuple(getattr(packed, 'shape', ()))}")
@@ -479,12 +476,6 @@ def weight_bytes(model: nn.Module) -> dict:
                     for m in model.modules() if isinstance(m, BitLinear))
     return {'float32': fp, 'ternary': tern}
 
-# %% ../../nbs/08_efficient/00_bitlinear.ipynb #b3b43370
-def machine_summary() -> str:
-    "Date, platform, CPU, cores and library versions: what a measurement depends on."
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.platform()} · {platform.processor() or platform.machine()} · "
-            f"{os.cpu_count()} cores · Python {platform.python_version()} · torch {torch.__version__}")
-
 # %% ../../nbs/08_efficient/00_bitlinear.ipynb #81b04235
 def mamba_projections(d_model: int, expand: int = 2, d_state: int = 16) -> list:
     "(name, in_features, out_features) of the four projections of a Mamba block at `d_model` (dt_rank = ⌈d_model/16⌉)."
@@ -533,10 +524,10 @@ def ternary_speed_table(d_models=(128, 1024), n_layers: int = 2, make_model: Opt
     """One row (a dict) per d_model: weight bytes and per-token time of `n_layers` Mamba blocks' projections, float32
     against packed ternary, and, given `make_model(d_model)` and `generate(model, n_bytes, fused)`, generation bytes/s.
     On `threads` torch threads (the kernel uses one), best of `repeats`. Ratios above 1 favour ternary."""
-    for k, v in dict(n_layers=n_layers, new_bytes=new_bytes, tokens=tokens, repeats=repeats, threads=threads).items():
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{k} must be a positive int, got {v!r}")
-    if isinstance(d_models, int) or not d_models or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in d_models):
-        raise ValueError(f"d_models must be a sequence of positive ints, got {d_models!r}")
+    for k, v in dict(n_layers=n_layers, new_bytes=new_bytes, tokens=tokens, repeats=repeats, threads=threads).items(): check_count(k, v)
+    if isinstance(d_models, (int, str)) or not hasattr(d_models, '__len__') or not len(d_models):
+        raise TypeError(f"d_models must be a sequence of positive ints, e.g. (128, 1024), got {d_models!r}")
+    d_models = [check_count(f"d_models[{i}]", d) for i, d in enumerate(d_models)]
     if (make_model is None) != (generate is None): raise ValueError("pass both make_model and generate (for the generation columns), or neither")
     if ternary_kernel() is None: raise RuntimeError("the packed ternary kernel is unavailable (no C++ compiler, or MAMBA_BYS_NO_KERNEL set): nothing to time")
     old = torch.get_num_threads(); torch.set_num_threads(threads)

@@ -11,7 +11,7 @@ __all__ = ['DIRECTIONS', 'FUSED_STEP_SRC', 'StackConfig', 'as_stack_config', 'Re
 
 # %% ../../nbs/02_mamba/03_stack.ipynb #075691ad
 import ctypes
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, fields
 import torch
 import torch.nn as nn
 from ..core import check_count, check_flag

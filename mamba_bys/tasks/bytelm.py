@@ -17,7 +17,7 @@ from typing import Optional
 import numpy as np
 import torch
 import torch.nn as nn
-from ..core import seed_everything
+from ..core import check_count, check_number, seed_everything
 from ..ssm.mamba import MambaConfig
 from ..models.bytelm import ByteLM
 from ..models.patching import check_bytes
@@ -40,10 +40,8 @@ class CPUTimeBudget(Callback):
     learning rate scheduled over that time (`time_lr_multiplier`). Train with TrainConfig(schedule='constant', warmup=0)."""
     order = -10
     def __init__(self, seconds: float, warmup: float = 0.05, start: Optional[float] = None):
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (seconds > 0 and math.isfinite(seconds)):
-            raise ValueError(f"seconds must be a positive number of CPU seconds, got {seconds!r}")
-        if not 0 <= warmup < 1: raise ValueError(f"warmup must be a fraction in [0, 1), got {warmup!r}")
-        self.seconds, self.warmup = float(seconds), float(warmup)
+        self.seconds = check_number('seconds', seconds, low=0, low_open=True, hint='the CPU seconds training may use')
+        self.warmup = check_number('warmup', warmup, low=0, high=1, high_open=True, hint='the fraction of the budget spent warming up')
         self.t0 = time.process_time() if start is None else float(start)
         self.curve = []                                   # (CPU seconds, step, train loss) after every step
 
@@ -71,7 +69,7 @@ class TextWindows(torch.utils.data.Dataset):
     "Consecutive, non-overlapping windows of `window` bytes of `data` (a short tail is dropped), as {'ids': LongTensor}."
     def __init__(self, data, window: int):
         a = _as_array(data)
-        if isinstance(window, bool) or not isinstance(window, int) or window < 2: raise ValueError(f"window must be an int >= 2, got {window!r}")
+        window = check_count('window', window, minimum=2)
         if len(a) < window: raise ValueError(f"{len(a)} bytes of text do not fill one window of {window} bytes")
         n = len(a) // window
         self.windows = torch.from_numpy(a[:n * window].astype(np.int64)).view(n, window)
@@ -92,7 +90,7 @@ def bits_per_byte_of(model: nn.Module, data, window: int = 512, batch_size: int 
     "Bits per byte of `model` on `data` (bytes), read in windows of `window` bytes overlapping by one: every byte but the first is scored once."
     a = _as_array(data)
     if len(a) < 2: raise ValueError(f"need at least 2 bytes to score a next byte, got {len(a)}")
-    if isinstance(window, bool) or not isinstance(window, int) or window < 2: raise ValueError(f"window must be an int >= 2, got {window!r}")
+    window, batch_size = check_count('window', window, minimum=2), check_count('batch_size', batch_size)
     ids = torch.from_numpy(a.astype(np.int64))
     starts = list(range(0, len(a) - 1, window - 1))
     full = [s for s in starts if s + window <= len(a)]
@@ -150,8 +148,8 @@ class TextLMConfig(TaskConfig):
         optional = ('max_steps', 'd_model', 'train_bytes', 'lr')   # None: no step limit, the matched width, all bytes, the model's own rate
         check_positive(self, ('window', 'batch_size', 'd_local', 'd_global', 'd_state', 'ngram_buckets', 'n_layers', 'n_heads', 'threads',
                               'valid_bytes', 'cpu_seconds', 'max_new_bytes', 'temperature', *optional), optional=optional)
-        if self.window < 8: raise ValueError(f"TextLMConfig.window must be >= 8 bytes, got {self.window}")
-        if not self.weight_decay >= 0: raise ValueError(f"TextLMConfig.weight_decay must be >= 0, got {self.weight_decay!r}")
+        check_count('TextLMConfig.window', self.window, minimum=8, hint='bytes per training window')
+        check_number('TextLMConfig.weight_decay', self.weight_decay, low=0)
         if not self.prompt: raise ValueError(f"TextLMConfig.prompt must be a non-empty str, got {self.prompt!r}")
         self.hierarchical_config()   # patching, threshold and max_patch_len are checked there
 
@@ -251,10 +249,8 @@ def evaluate(checkpoint, split: str = 'valid', n_bytes: Optional[int] = None, wi
     "Bits per byte of a saved byte LM on the first `n_bytes` (default: the run's `valid_bytes`) of `split` of the text corpus."
     model, cfg, _ = load_task_model(checkpoint, 'bytelm')
     if split not in ('train', 'valid'): raise ValueError(f"unknown split {split!r}; choose 'train' or 'valid'")
-    if n_bytes is not None and (isinstance(n_bytes, bool) or not isinstance(n_bytes, int) or n_bytes < 2):
-        raise ValueError(f"n_bytes must be an int >= 2 or None, got {n_bytes!r}")
-    if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 2):
-        raise ValueError(f"window must be an int >= 2 or None (the run's own), got {window!r}")
+    n_bytes = check_count('n_bytes', n_bytes, minimum=2, optional=True, hint="None: the run's valid_bytes")
+    window = check_count('window', window, minimum=2, optional=True, hint="None: the run's own")
     data = load_text()[split][:n_bytes if n_bytes is not None else cfg['valid_bytes']]
     res = bits_per_byte_of(model, data, window if window is not None else cfg['window'])
     say(f"bytelm checkpoint {checkpoint} ({cfg['model']}): {res['bits_per_byte']:.3f} bits/byte on {res['n_bytes']:,} {split} bytes")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 import numpy as np
 import torch
-from ..core import seed_everything
+from ..core import check_count, seed_everything
 from ..bytes import encode_image_caption, palette_image, decode_caption
 from ..models.bytelm import ByteLM, generate as lm_generate
 from .runs import StackTaskConfig, check_positive, fit_and_save, load_task_model, run_folder, say, with_overrides
@@ -155,20 +155,14 @@ def train(config: Optional[CaptionConfig] = None, resume: Optional[bool] = None,
 def _max_new(max_new_tokens, cfg) -> int:
     "`max_new_tokens`, or the run's own when None; checked before any captioning."
     if max_new_tokens is None: return cfg['max_new_tokens']
-    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 1:
-        raise ValueError(f"max_new_tokens must be a positive int (or None: the run's {cfg['max_new_tokens']}), got {max_new_tokens!r}")
-    return max_new_tokens
-
-def _check_n(n):
-    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1): raise ValueError(f"n must be a positive int or None (all), got {n!r}")
-    return n
+    return check_count('max_new_tokens', max_new_tokens, hint=f"or None for the run's own ({cfg['max_new_tokens']})")
 
 def evaluate(checkpoint, split: str = 'test', n: Optional[int] = None, max_new_tokens: Optional[int] = None) -> dict:
     "BLEU-4 (and captions) of a saved captioner on `split` of the dataset it was trained on."
     model, cfg, _ = load_task_model(checkpoint, 'caption')
     ds = load_caption_data(cfg['dataset'], cfg.get('offline'))
     if split not in ds: raise ValueError(f"unknown split {split!r}; choose one of {list(ds)}")
-    res = evaluate_model(model, ds[split], _max_new(max_new_tokens, cfg), _check_n(n))
+    res = evaluate_model(model, ds[split], _max_new(max_new_tokens, cfg), check_count('n', n, optional=True, hint='None scores all'))
     say(f"caption checkpoint {checkpoint}: BLEU-4 {res['bleu4']:.1f} on {res['n_examples']} {cfg['dataset']} {split} captions")
     return res
 
@@ -187,8 +181,7 @@ def generate(checkpoint, index: int = 0, split: str = 'test', max_new_tokens: Op
     model, cfg, _ = load_task_model(checkpoint, 'caption')
     ds = load_caption_data(cfg['dataset'], cfg.get('offline'))
     if split not in ds: raise ValueError(f"unknown split {split!r}; choose one of {list(ds)}")
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(ds[split]):
-        raise ValueError(f"index must be an int in 0..{len(ds[split]) - 1}, got {index!r}")
+    index = check_count('index', index, minimum=0, maximum=len(ds[split]) - 1, hint=f"a sprite of the {split} split")
     row = ds[split][index]
     cap = caption_one(model, row['image'], _max_new(max_new_tokens, cfg))
     if show: print(f"{image_as_text(row['image'])}\nmodel:     {cap}\nreference: {row['references'][0]}")

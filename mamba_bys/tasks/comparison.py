@@ -9,12 +9,12 @@ __all__ = ['TASK_METRICS', 'HIGHER_IS_BETTER', 'params_of', 'matched_widths', 'C
            'summarize', 'format_table', 'verdict', 'main']
 
 # %% ../../nbs/07_evaluation/04_comparison.ipynb #8bd6e1f6
-import json, math, os, time
+import math, time
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 from typing import Optional
 import numpy as np
-import torch
+from ..core import check_count
 from ..models.bytelm import ByteLM
 from ..ssm.stack import DIRECTIONS, check_direction, direction_config
 from .runs import TestSize, count_params, task_module, write_json, with_overrides, run_jobs
@@ -58,8 +58,7 @@ class ComparisonConfig(TestSize):
         if bad: raise ValueError(f"unknown task(s) {bad}; choose from {tuple(TASK_METRICS)}")
         for d in self.directions: check_direction(d)
         if not self.seeds: raise ValueError("seeds must name at least one seed, e.g. (0, 1, 2)")
-        if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
-            raise ValueError(f"workers must be a positive int, got {self.workers!r}")
+        self.workers = check_count('ComparisonConfig.workers', self.workers, hint='processes training at once')
 
 def run_one(task: str, direction: str, seed: int, settings: dict, out_dir: str) -> dict:
     "Train one (task, direction, seed) with `settings` (the task config's fields) and return its headline numbers."

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import seed_everything
+from ..core import check_count, check_number, seed_everything
 from ..bytes import Special
 from ..othello import (BLACK, WHITE, PASS, Board, random_player, greedy_player, play_game, replay,
                                square_name, square_index)
@@ -218,7 +218,7 @@ def play_games_simple(model, opponent, n_games: int, seed: int = 0, mark_legal: 
 @torch.no_grad()
 def play_games(model, opponent, n_games: int, seed: int = 0, mark_legal: bool = True) -> dict:
     "Like `play_games_simple`, with the agent's moves of all running games batched into one forward pass per turn."
-    if isinstance(n_games, bool) or not isinstance(n_games, int) or n_games < 1: raise ValueError(f"n_games must be a positive int, got {n_games!r}")
+    n_games = check_count('n_games', n_games)
     colours = alternate_colours(n_games)
     agent_side = [BLACK if c == 'black' else WHITE for c in colours]
     boards, rngs = [Board.initial() for _ in range(n_games)], [_game_rng(seed, i) for i in range(n_games)]
@@ -272,11 +272,9 @@ class OthelloConfig(StackTaskConfig):
         super().__post_init__()   # every field's type, the seed, the run folder's name, the size and the budget
         if self.games not in ('strong', 'random'): raise ValueError(f"unknown games {self.games!r}; choose 'strong' or 'random'")
         check_positive(self, ('n_games', 'n_eval_positions', 'max_train_games'), optional=('n_eval_positions', 'max_train_games'))
-        if not 0 <= self.legal_weight <= 1: raise ValueError(f"OthelloConfig.legal_weight must be in [0, 1], got {self.legal_weight!r}")
-        for k in ('legal_head', 'legal_power'):
-            if not getattr(self, k) >= 0: raise ValueError(f"OthelloConfig.{k} must be >= 0, got {getattr(self, k)!r}")
-        if self.rules_games < 0:
-            raise ValueError(f"OthelloConfig.rules_games must be an int >= 0, got {self.rules_games!r}")
+        check_number('OthelloConfig.legal_weight', self.legal_weight, low=0, high=1)
+        for k in ('legal_head', 'legal_power'): check_number(f"OthelloConfig.{k}", getattr(self, k), low=0)
+        check_count('OthelloConfig.rules_games', self.rules_games, minimum=0)
         if self.legal_head and self.mark_legal:
             raise ValueError("a legality head learns the rules, but mark_legal=True gives them: pass mark_legal=False with legal_head > 0")
         if self.legal_head and self.legal_weight:
@@ -353,9 +351,7 @@ def train(config: Optional[OthelloConfig] = None, resume: Optional[bool] = None,
 
 def evaluate(checkpoint, split: str = 'test', n_positions: Optional[int] = None, n_games: Optional[int] = None, seed: int = 0) -> dict:
     "Legal-move rate and win rates of a saved move model on held-out games of `split`."
-    for name, v in (('n_positions', n_positions), ('n_games', n_games)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
-            raise ValueError(f"{name} must be a positive int or None (the run's own), got {v!r}")
+    for name, v in (('n_positions', n_positions), ('n_games', n_games)): check_count(name, v, optional=True, hint="None: the run's own")
     model, cfg, _ = load_task_model(checkpoint, 'othello')
     ev = evaluate_model(model, split, n_positions if n_positions is not None else cfg['n_eval_positions'],
                         n_games if n_games is not None else cfg['n_games'], seed, cfg['mark_legal'])

@@ -9,7 +9,7 @@ __all__ = ['TASK_FORMAT', 'TASK_MODULES', 'TASK_CONFIGS', 'MODEL_CLASSES', 'RENA
            'check_fields', 'check_config', 'task_module', 'count_params', 'allowed_model', 'save_task_checkpoint',
            'read_task_checkpoint', 'checkpoint_task', 'load_task_model', 'write_json', 'with_overrides', 'TestSize',
            'TaskConfig', 'check_positive', 'run_folder', 'TaskCheckpoint', 'fit_task', 'say', 'save_task_run',
-           'check_run', 'TrainedTaskConfig', 'StackTaskConfig', 'fit_and_save', 'run_jobs']
+           'check_run', 'TrainedTaskConfig', 'StackTaskConfig', 'fit_and_save', 'write_results_file', 'run_jobs']
 
 # %% ../../nbs/07_evaluation/01_runs.ipynb #34edd0c5
 import importlib, json, math, os, sys, time, types, typing
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
-from ..core import atomic_write_bytes, sha256_file, writable_dir
+from ..core import atomic_write_bytes, check_count, check_number, machine_summary, sha256_file, writable_dir
 from ..ssm.mamba import MambaConfig
 from ..ssm.stack import StackConfig, check_direction, direction_config
 from ..training.learner import Learner, TrainConfig
@@ -67,8 +67,8 @@ def check_config(config):
 
 # %% ../../nbs/07_evaluation/01_runs.ipynb #10b27a15
 TASK_FORMAT = 'mamba_bys.task/1'
-TASK_MODULES = {'caption': 'captioning', 'othello': 'othello', 'video': 'video', 'bytelm': 'bytelm'}   # task → mamba_bys.tasks.<module>
-TASK_CONFIGS = {'caption': 'CaptionConfig', 'othello': 'OthelloConfig', 'video': 'VideoConfig', 'bytelm': 'TextLMConfig'}  # its config class there
+TASK_MODULES = {'caption': 'captioning', 'othello': 'othello', 'video': 'video', 'bytelm': 'bytelm', 'robots': 'robots'}   # task → mamba_bys.tasks.<module>
+TASK_CONFIGS = {'caption': 'CaptionConfig', 'othello': 'OthelloConfig', 'video': 'VideoConfig', 'bytelm': 'TextLMConfig', 'robots': 'RobotsConfig'}  # its config class there
 # every model a task checkpoint may rebuild, with its config class: a file names one of these, never an arbitrary path
 MODEL_CLASSES = {'mamba_bys.models.bytelm.ByteLM': 'mamba_bys.ssm.stack.StackConfig',
                  'mamba_bys.tasks.othello.MoveModel': 'mamba_bys.ssm.stack.StackConfig',
@@ -171,7 +171,7 @@ def with_overrides(config, cls, overrides: dict):
     return replace(config, **overrides)
 
 # %% ../../nbs/07_evaluation/01_runs.ipynb #14180c22
-RUN_OPTIONS = ('out_dir', 'checkpoint_every', 'progress')   # fields that say where a run is kept or how it is shown, not what it computes
+RUN_OPTIONS = ('out_dir', 'checkpoint_every', 'progress', 'device', 'results_file')   # fields that say where a run is kept or how it is shown, not what it computes
 
 class TestSize:
     "A config with a test-size preset: `TEST_SIZE` holds the settings of a run of seconds (what `nbdev-test` and `--quick` run)."
@@ -188,21 +188,18 @@ class TaskConfig(TestSize):
     seed: int = 0                            # seeds the model, the data order and every random draw
     out_dir: str = 'runs/task'               # the run folder: model.pt, results.json, last.pt while it runs
     checkpoint_every: Optional[int] = 50   # steps between saves of out_dir/last.pt, which a killed run resumes from (None: none)
+    results_file: Optional[str] = None     # also write the results (config, metrics, budget, machine) here, e.g. results/caption/main.json
 
     def __post_init__(self):
         check_config(self)
-        if not 0 <= self.seed < 2**63: raise ValueError(f"{type(self).__name__}.seed must be in 0..2**63-1, got {self.seed}")
-        if self.checkpoint_every is not None and self.checkpoint_every < 1:
-            raise ValueError(f"{type(self).__name__}.checkpoint_every must be a positive number of steps or None, got {self.checkpoint_every}")
+        name = type(self).__name__
+        check_count(f"{name}.seed", self.seed, minimum=0, maximum=2**63 - 1)   # torch.manual_seed takes a 64-bit seed
+        check_count(f"{name}.checkpoint_every", self.checkpoint_every, optional=True, hint='a number of steps between saves, or None for none')
         if not self.out_dir: raise ValueError(f"{type(self).__name__}.out_dir must name a folder, got {self.out_dir!r}")
 
 def check_positive(config, names, optional=()):
-    "Raise a ValueError naming the first of `names` (numbers; those in `optional` may be None) of `config` that is not > 0 and finite."
-    for k in names:
-        v = getattr(config, k)
-        if v is None and k in optional: continue
-        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-            raise ValueError(f"{type(config).__name__}.{k} must be > 0{' or None' if k in optional else ''}, got {v!r}")
+    "Raise naming the first field of `config` among `names` that is not a finite number > 0 (those in `optional` may be None)."
+    for k in names: check_number(f"{type(config).__name__}.{k}", getattr(config, k), low=0, low_open=True, optional=k in optional)
 
 def run_folder(out_dir) -> Path:
     "`out_dir`, created and proven writable now: a run must not find out at its end that it cannot save."
@@ -278,20 +275,25 @@ class TrainedTaskConfig(TaskConfig):
     lr: float = TrainConfig.lr                       # peak learning rate (AdamW, one-cycle)
     weight_decay: float = TrainConfig.weight_decay   # AdamW weight decay (matrices only)
     eval_every: Optional[int] = None                 # steps between validation losses (None: 4 times per run)
-    progress: bool = True                            # show a progress bar
+    progress: bool = True                            # show a progress bar (and, in a notebook, a live plot)
+    precision: str = TrainConfig.precision           # 'auto' (bf16 autocast on CUDA, float32 elsewhere) | 'bf16' | 'fp32'
+    device: Optional[str] = TrainConfig.device       # None: CUDA if available, else MPS, else CPU
 
     def __post_init__(self):
         super().__post_init__()
         check_positive(self, ('steps', 'batch_size', 'lr', 'eval_every'), optional=('eval_every',))
-        if not self.weight_decay >= 0: raise ValueError(f"{type(self).__name__}.weight_decay must be >= 0, got {self.weight_decay!r}")
+        check_number(f"{type(self).__name__}.weight_decay", self.weight_decay, low=0)
+        self.train_config()   # TrainConfig checks precision and device
 
     def train_config(self) -> TrainConfig:
         "This run's `TrainConfig`: its steps, rate and seed; validation 4 times per run unless `eval_every` says otherwise."
         return TrainConfig(lr=self.lr, weight_decay=self.weight_decay, max_steps=self.steps, seed=self.seed,
+                           precision=self.precision, device=self.device,
                            eval_every=self.eval_every or max(self.steps // 4, 1), log_every=max(min(self.steps // 20, 25), 1))
 
     def learner(self, model, train_dl, loss_fn, valid_dl=None, cbs=(), live_plot=None) -> Learner:
-        "A `Learner` of `model` with this run's `TrainConfig`, a progress bar when `progress`, and the task's `cbs`."
+        "A `Learner` of `model` with this run's `TrainConfig`, a progress bar and live plot when `progress`, and the task's `cbs`."
+        live_plot = live_plot if self.progress else False
         return Learner(model, train_dl, loss_fn, self.train_config(), valid_dl=valid_dl,
                        cbs=progress_callbacks(bar=self.progress, live_plot=live_plot) + list(cbs))
 
@@ -322,7 +324,14 @@ def fit_and_save(task: str, config: TaskConfig, learner: Learner, resume, evalua
                'final_train_loss': h['train'][-1]['loss'] if h['train'] else None,
                'valid_loss': h['valid'][-1]['loss'] if h['valid'] else None, **evaluate(model), 'config': asdict(config)}
     save_task_run(task, config, model, {k: v for k, v in results.items() if k not in not_saved}, summary(results), keep_out)
+    if config.results_file: write_results_file(config.results_file, {k: v for k, v in results.items() if k not in (*not_saved, *keep_out)})
     return {**results, 'history': h}
+
+def write_results_file(path, results: dict) -> Path:
+    """`results` with what they depend on (the machine, the date, the versions) as a small JSON file at `path`: the kind of
+    file a tracked `results/` folder holds, which lessons and the README render their tables from."""
+    from mamba_bys import __version__
+    return write_json({**results, 'machine': machine_summary(), 'mamba_bys': __version__}, path)
 
 
 # %% ../../nbs/07_evaluation/01_runs.ipynb #20281405

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
-from ..core import seed_everything
+from ..core import check_count, check_number, seed_everything
 from ..data.frames import load_frames, make_clips, PHOTOS_TRAIN, PHOTOS_VALID
 from ..models.gaad import frames_to_tensor
 from ..models.video import (VideoVAE, VideoVAEConfig, vae_loss, kl_weight, KL_SCHEDULES, PatchDiscriminator,
@@ -160,12 +160,9 @@ class VideoConfig(TrainedTaskConfig):
         super().__post_init__()   # every field's type, the seed, the run folder's name, the budget
         check_positive(self, ('latent_dim', 'd_model', 'render_channels', 'kl_cycles', 'disc_channels', 'recon_sigma', 'n_eval'),
                        optional=('n_eval',))
-        for k in ('beta_max', 'adv_weight'):
-            if not getattr(self, k) >= 0: raise ValueError(f"VideoConfig.{k} must be >= 0, got {getattr(self, k)!r}")
-        for k in ('kl_warmup', 'adv_start'):
-            if not 0 <= getattr(self, k) <= 1: raise ValueError(f"VideoConfig.{k} must be a fraction in [0, 1], got {getattr(self, k)!r}")
-        if self.n_extra < 0:
-            raise ValueError(f"VideoConfig.n_extra must be an int >= 0, got {self.n_extra!r}")
+        for k in ('beta_max', 'adv_weight'): check_number(f"VideoConfig.{k}", getattr(self, k), low=0)
+        for k in ('kl_warmup', 'adv_start'): check_number(f"VideoConfig.{k}", getattr(self, k), low=0, high=1, hint='a fraction of the steps')
+        check_count('VideoConfig.n_extra', self.n_extra, minimum=0)
         if self.kl_schedule not in KL_SCHEDULES: raise ValueError(f"VideoConfig.kl_schedule must be one of {KL_SCHEDULES}, got {self.kl_schedule!r}")
         self.model_config()   # region_mode, stack and sizes are checked by the model's config
 
@@ -211,14 +208,13 @@ def evaluate(checkpoint, split: str = 'valid', n: Optional[int] = None) -> dict:
     "PSNR/SSIM of a saved video VAE on `split` ('valid': the shipped held-out clips, 'test': 48 more clips of the held-out photos, 'train')."
     model, cfg, _ = load_task_model(checkpoint, 'video')
     if split not in SPLITS: raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
-    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1): raise ValueError(f"n must be a positive int or None (all clips), got {n!r}")
+    check_count('n', n, optional=True, hint='None scores all clips')
     res = evaluate_model(model, video_clips(split, n=n, n_extra=0, seed=cfg['seed']))
     say(f"video checkpoint {checkpoint}: PSNR {res['psnr']:.2f} dB, SSIM {res['ssim']:.3f} on {res['n_frames']} {split} frames")
     return res
 
 def show_reconstructions(originals: torch.Tensor, recons: torch.Tensor, max_frames: int = 8, titles=None):
     "A figure: each clip's original frames above its reconstruction. Returns the figure."
-    import matplotlib.pyplot as plt
     from mamba_bys.data.frames import show_clips
     rows, names = [], []
     for i, (o, r) in enumerate(zip(originals, recons)):
@@ -232,8 +228,7 @@ def generate(checkpoint, index: int = 0, split: str = 'valid', out: Optional[str
     import matplotlib.pyplot as plt
     model, cfg, _ = load_task_model(checkpoint, 'video')
     clips = video_clips(split, seed=cfg['seed'])
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(clips):
-        raise ValueError(f"index must be an int in 0..{len(clips) - 1}, got {index!r}")
+    index = check_count('index', index, minimum=0, maximum=len(clips) - 1, hint=f"a clip of the {split} split")
     clip = clips[index:index + 1]
     rec = reconstruct(model, clip)
     s = score_frames(rec, clip)

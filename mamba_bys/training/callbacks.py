@@ -9,13 +9,13 @@ __all__ = ['DIGEST_TAG', 'WANDB_MODES', 'check_digest', 'save_checkpoint', 'load
            'CheckpointCallback', 'BestCheckpointCallback', 'EarlyStopping', 'WandbCallback', 'FigureCallback']
 
 # %% ../../nbs/06_training/01_callbacks.ipynb #90f7158d
-import hashlib, io, math, os, pickle, signal, sys, tempfile, warnings, zipfile
+import hashlib, io, os, pickle, zipfile
 from pathlib import Path
 from typing import Callable, Optional
 import torch
 from torch import nn
-from ..core import IN_TEST, atomic_write_bytes, full_or_test, seed_everything
-from .learner import Callback, CancelFit, Learner, TrainConfig, check_state_matches
+from ..core import atomic_write_bytes
+from .learner import Callback, CancelFit, check_state_matches
 
 # %% ../../nbs/06_training/01_callbacks.ipynb #c24a67ea
 DIGEST_TAG = b'mamba_bys-sha256:'   # the zip comment of a checkpoint: this tag and the SHA-256 (hex) of the rest of the file
@@ -67,7 +67,7 @@ def load_checkpoint(path, map_location='cpu') -> dict:
     if not path.is_file(): raise FileNotFoundError(f"no checkpoint at {path}")
     check_digest(path)
     try: state = torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as e:
+    except pickle.UnpicklingError:
         raise ValueError(f"{path} holds Python objects that would run code when loaded, so it was refused (weights_only=True). "
                          "Checkpoints of this course hold tensors and plain data only; load such a file with "
                          "torch.load(..., weights_only=False) yourself only if you trust where it came from") from None

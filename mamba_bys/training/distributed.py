@@ -8,8 +8,7 @@ Docs: https://mamba-bys.github.io/mamba_bys/06_training/distributed.html.md"""
 __all__ = ['init_distributed', 'world_info', 'shard_loader', 'DataParallel', 'run_demo', 'main']
 
 # %% ../../nbs/06_training/04_distributed.ipynb #b740d7d3
-import argparse, os, sys
-from pathlib import Path
+import argparse, os
 from typing import Optional
 import torch
 import torch.distributed as dist

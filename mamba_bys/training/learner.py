@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 from fastcore.basics import patch
-from ..core import IN_TEST, full_or_test, pick_device, seed_everything
+from ..core import check_count, check_number, pick_device
 
 # %% ../../nbs/06_training/00_learner.ipynb #c7f7c774
 EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_loss', 'after_backward', 'before_step',
@@ -65,27 +65,13 @@ class TrainConfig:
 
     def validate(self):
         "Raise a ValueError/TypeError naming the first impossible field and what to pass instead."
-        def num(name, v, lo=None, lo_ok=True, hi=None, hi_ok=True, integer=False, optional=False):
-            if v is None and optional: return
-            kind = int if integer else (int, float)
-            if isinstance(v, bool) or not isinstance(v, kind):
-                raise TypeError(f"TrainConfig.{name} must be {'an int' if integer else 'a number'}, got {v!r}")
-            if not math.isfinite(v): raise ValueError(f"TrainConfig.{name} must be finite, got {v!r}")
-            if lo is not None and (v < lo or (v == lo and not lo_ok)):
-                raise ValueError(f"TrainConfig.{name} must be {'≥' if lo_ok else '>'} {lo}, got {v!r}")
-            if hi is not None and (v > hi or (v == hi and not hi_ok)):
-                raise ValueError(f"TrainConfig.{name} must be {'≤' if hi_ok else '<'} {hi}, got {v!r}")
-        num('lr', self.lr, 0, lo_ok=False)
-        num('weight_decay', self.weight_decay, 0)
-        num('epochs', self.epochs, 1, integer=True)
-        num('max_steps', self.max_steps, 1, integer=True, optional=True)
-        num('momentum', self.momentum, 0, hi=1, hi_ok=False)
-        num('grad_clip', self.grad_clip, 0, optional=True)
-        num('warmup', self.warmup, 0, hi=1, hi_ok=False)
-        num('seed', self.seed, 0, hi=2**63 - 1, integer=True)   # torch.manual_seed takes a 64-bit seed
-        num('log_every', self.log_every, 1, integer=True)
-        num('eval_every', self.eval_every, 1, integer=True, optional=True)
-        num('max_nonfinite', self.max_nonfinite, 1, integer=True)
+        number = lambda field, **rule: check_number(f"TrainConfig.{field}", getattr(self, field), **rule)
+        count = lambda field, **rule: check_count(f"TrainConfig.{field}", getattr(self, field), **rule)
+        number('lr', low=0, low_open=True); number('weight_decay', low=0); count('epochs'); count('max_steps', optional=True)
+        number('momentum', low=0, high=1, high_open=True); number('grad_clip', low=0, optional=True)
+        number('warmup', low=0, high=1, high_open=True)
+        count('seed', minimum=0, maximum=2**63 - 1)   # torch.manual_seed takes a 64-bit seed
+        count('log_every'); count('eval_every', optional=True); count('max_nonfinite')
         for name, allowed in (('schedule', SCHEDULES), ('optimizer', OPTIMIZERS), ('precision', PRECISIONS)):
             v = getattr(self, name)
             if v not in allowed: raise ValueError(f"TrainConfig.{name} must be one of {allowed}, got {v!r}")

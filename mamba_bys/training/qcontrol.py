@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Optional
 import numpy as np
 import torch
-from ..core import full_or_test, seed_everything
-from .learner import Callback, Learner, TrainConfig
+from ..core import check_count, check_number
+from .learner import Callback
 
 # %% ../../nbs/06_training/03_qcontrol.ipynb #7754568a
 @dataclass
@@ -37,19 +37,19 @@ class QConfig:
     seed: int = 0
 
     def __post_init__(self):
-        def pos(name, lo=0., lo_ok=False, hi=None, hi_ok=True):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v): raise TypeError(f"QConfig.{name} must be a number, got {v!r}")
-            if v < lo or (v == lo and not lo_ok) or (hi is not None and (v > hi or (v == hi and not hi_ok))):
-                raise ValueError(f"QConfig.{name} must be in {'[' if lo_ok else '('}{lo:g}, {'∞' if hi is None else format(hi, 'g')}{']' if hi_ok else ')'}, got {v!r}")
-        if not isinstance(self.period, int) or self.period < 2: raise ValueError(f"QConfig.period must be an int ≥ 2 (steps per window), got {self.period!r}")
-        for n in ('alpha',): pos(n, hi=1)
-        for n in ('gamma', 'epsilon', 'min_epsilon'): pos(n, lo_ok=True, hi=1, hi_ok=(n != 'gamma'))
-        pos('epsilon_decay', hi=1)
-        for n in ('loss_threshold', 'grad_threshold', 'instability_weight'): pos(n, lo_ok=True)
+        self.period = check_count('QConfig.period', self.period, minimum=2, hint='optimiser steps per decision')
+        self.seed = check_count('QConfig.seed', self.seed, minimum=None)
+        def num(name, **bounds): setattr(self, name, check_number(f"QConfig.{name}", getattr(self, name), **bounds))
+        num('alpha', low=0, low_open=True, high=1)
+        num('gamma', low=0, high=1, high_open=True)   # γ = 1 would let the returns grow without bound
+        for n in ('epsilon', 'min_epsilon'): num(n, low=0, high=1)
+        num('epsilon_decay', low=0, low_open=True, high=1)
+        for n in ('loss_threshold', 'grad_threshold', 'instability_weight'): num(n, low=0)
         for n in ('lr_factors', 'momentum_factors'):
-            v = tuple(getattr(self, n)); setattr(self, n, v)
-            if not v or not all(isinstance(f, (int, float)) and f > 0 for f in v): raise ValueError(f"QConfig.{n} must be a non-empty tuple of positive factors, got {v!r}")
+            v = getattr(self, n)
+            if isinstance(v, (str, bytes)) or not hasattr(v, '__len__') or not len(v):
+                raise ValueError(f"QConfig.{n} must be a non-empty tuple of positive factors, got {v!r}")
+            setattr(self, n, tuple(check_number(f"QConfig.{n}[{i}]", f, low=0, low_open=True) for i, f in enumerate(v)))
         for n in ('lr_scale_range', 'momentum_range'):
             lo, hi = getattr(self, n)
             if not 0 < lo <= hi: raise ValueError(f"QConfig.{n} must be (low, high) with 0 < low ≤ high, got {(lo, hi)!r}")

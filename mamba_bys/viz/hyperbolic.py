@@ -132,7 +132,6 @@ def disk_explorer_figure(tangents: Tensor, edges=(), depth=None, labels=None, cs
 def disk_png(tangents: Tensor, c: float, s: float, angle_deg: float, edges=(), depth=None, size_px: int = 520) -> bytes:
     "A PNG of the Poincaré disk for one (c, s, angle): what the live widget shows (matplotlib, no JavaScript needed)."
     import io
-    import matplotlib
     from matplotlib.figure import Figure
     st = disk_state(tangents, c, s, math.radians(angle_deg), list(edges))
     fig = Figure(figsize=(size_px / 100, size_px / 100), dpi=100)
@@ -214,7 +213,7 @@ def nested_spheres_figure(model: nn.Module, inputs: Tensor | None = None, labels
 def level_disk_figure(model: nn.Module, level: int, inputs: Tensor | None = None, labels=None) -> go.Figure:
     "Poincaré disk of one level (radius 1/√c_i): points and boundary points projected to 2-D, geodesics to the nearest boundary point."
     stack = _find_stack(model)
-    if not 0 <= level < len(stack.levels): raise ValueError(f"level must be in 0..{len(stack.levels) - 1}, got {level}")
+    level = check_count('level', level, minimum=0, maximum=len(stack.levels) - 1, hint='a level of the WuBu stack')
     lv = stack.levels[level]
     was = stack.training; stack.eval()
     with torch.no_grad():
