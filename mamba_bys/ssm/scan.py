@@ -12,7 +12,7 @@ __all__ = ['log', 'SCANS', 'check_scan_inputs', 'selective_scan_step', 'selectiv
            'selective_scan_bidirectional']
 
 # %% ../../nbs/02_mamba/00_scan.ipynb #78308c81
-import ctypes, logging
+import ctypes, functools, logging
 import torch
 import torch.nn.functional as F
 from ..core import check_count, build_kernel, cached_kernel
@@ -358,6 +358,7 @@ def in_scan_dtype(*tensors) -> list:
     work = scan_dtype(*tensors)
     return [None if t is None else t.to(work) for t in tensors]
 
+@functools.cache   # looked up once: a failed import is not cached by Python, and a GPU model calls the scan every layer
 def mamba_ssm_scan():
     "mamba-ssm's fused CUDA `selective_scan_fn` when that package is installed (`pip install \"mamba-bys[cuda]\"`), else None."
     try: from mamba_ssm.ops.selective_scan_interface import selective_scan_fn
